@@ -1,0 +1,88 @@
+"""The demo of ARCHITECTURE.md §6: county 邹平市, townships 长山镇 and 魏桥镇, demo accounts.
+
+Idempotent: a second run finds what the first made and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
+from guardian.shortcuts import assign_perm
+
+from tenants.accounts.models import User
+from tenants.models import County, Township
+from tenants.services import county_get_or_create, township_create
+
+logger = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "jifenbao-demo"  # noqa: S105 - the published demo password (README)
+COUNTY = ("zouping", "邹平市")
+TOWNSHIPS = [
+    ("changshan", "长山镇", "changshan"),
+    ("weiqiao", "魏桥镇", "weiqiao"),
+]
+TOWNSHIP_ACCOUNTS = [
+    ("town_admin", "乡镇管理员"),
+    ("village_leader", "村级网格长"),
+    ("info_admin", "信息管理员"),
+    ("microgrid_leader", "微网格长"),
+    ("group_leader", "联户小组长"),
+    ("group_leader_other", "联户小组长（另一村）"),
+    ("merchant", "共富超市店员"),
+    ("resident", "村民"),
+]
+PUBLIC_ACCOUNTS = [("county_viewer", "邹平市委组织部"), ("platform_admin", "平台管理员")]
+
+
+@dataclass
+class DemoSummary:
+    created_townships: list[str]
+
+
+def seed_demo() -> DemoSummary:
+    connection.set_schema_to_public()
+    county = county_get_or_create(slug=COUNTY[0], name=COUNTY[1])
+    created = []
+    for slug, name, template in TOWNSHIPS:
+        if not Township.objects.filter(schema_name=slug).exists():
+            township_create(
+                slug=slug,
+                name=name,
+                county_slug=county.slug,
+                template_code=template,
+                admin_password=DEMO_PASSWORD,
+                admin_display_name=f"{name}管理员",
+                actor="seed_demo",
+            )
+            created.append(slug)
+    _public_accounts(county)
+    for slug, _name, _template in TOWNSHIPS:
+        with schema_context(slug):
+            _township_accounts()
+    return DemoSummary(created_townships=created)
+
+
+def _user(username: str, display_name: str, **extra: object) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username, password=DEMO_PASSWORD, display_name=display_name, **extra
+        )
+    return user
+
+
+@transaction.atomic
+def _public_accounts(county: County) -> None:
+    viewer = _user("county_viewer", "邹平市委组织部")
+    assign_perm("tenants.view_county", viewer, county)
+    _user("platform_admin", "平台管理员", is_superuser=True, is_staff=True)
+
+
+@transaction.atomic
+def _township_accounts() -> None:
+    for username, display_name in TOWNSHIP_ACCOUNTS:
+        extra = {"township_role": User.TownshipRole.ADMIN} if username == "town_admin" else {}
+        _user(username, display_name, **extra)

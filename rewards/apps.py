@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RewardsConfig(AppConfig):
+    name = "rewards"
+    verbose_name = "积分豆与奖励"
+    default_auto_field = "django.db.models.BigAutoField"
