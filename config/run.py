@@ -97,7 +97,7 @@ def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
 
 
 def _banner(port: str) -> None:
-    from config.demo.seed import DEMO_PASSWORD, PUBLIC_ACCOUNTS, TOWNSHIP_ACCOUNTS, TOWNSHIPS
+    from config.demo.accounts import DEMO_PASSWORD, PUBLIC_ACCOUNTS, TOWNSHIP_ACCOUNTS, TOWNSHIPS
 
     base = f"http://localhost:{port}"
     lines = [
