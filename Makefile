@@ -41,6 +41,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 
 test: venv system-deps lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup

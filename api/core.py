@@ -16,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.base import ActorAPIView
 from governance.selectors import level_list
+from governance.services import township_settings_update
 from tenants.errors import ApplicationError
 
 
@@ -107,10 +108,35 @@ class MeView(ActorAPIView):
         )
 
 
-class TownshipView(ActorAPIView):
-    """The township of this host and its public settings (no login needed)."""
+class TownshipSettingsSerializer(serializers.Serializer):
+    bean_name = serializers.CharField(max_length=16, required=False)
+    leader_own_weight = serializers.DecimalField(max_digits=3, decimal_places=2, required=False)
+    publicity_days = serializers.IntegerField(required=False)
+    month_close_day = serializers.IntegerField(required=False)
+    points_to_beans = serializers.DecimalField(max_digits=6, decimal_places=2, required=False)
+    tiers = serializers.ListField(child=serializers.DictField(), required=False)
+    tier_level_depths = serializers.ListField(child=serializers.IntegerField(), required=False)
+    annual_award_top_n = serializers.IntegerField(required=False)
 
-    permission_classes = [AllowAny]
+
+class TownshipView(ActorAPIView):
+    """The township of this host and its public settings (no login needed to read; the
+    township admin changes them with PATCH, audited)."""
+
+    def get_permissions(self) -> list[Any]:
+        return (
+            [AllowAny()]
+            if self.request.method in ("GET", "HEAD", "OPTIONS")
+            else [IsAuthenticated()]
+        )
+
+    @extend_schema(tags=["township"], request=TownshipSettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        data = TownshipSettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        township_settings_update(actor=self.actor, **data.validated_data)
+        request.township.settings.refresh_from_db()  # type: ignore[attr-defined]
+        return self.get(request)
 
     @extend_schema(
         tags=["township"],

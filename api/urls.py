@@ -3,11 +3,18 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import core
+from api import core, governance
 
 app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
+router.register("grid/levels", governance.GridLevelViewSet, basename="grid-level")
+router.register("grid/units", governance.GridUnitViewSet, basename="grid-unit")
+router.register("grid/assignments", governance.RoleAssignmentViewSet, basename="role-assignment")
+router.register("households", governance.HouseholdViewSet, basename="household")
+router.register("residents", governance.ResidentViewSet, basename="resident")
+router.register("users", governance.UserViewSet, basename="user")
+router.register("audit-log", governance.AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
     path("auth/token/", core.TokenView.as_view(), name="auth-token"),

@@ -43,8 +43,10 @@ def seed_demo() -> DemoSummary:
             created.append(slug)
     _public_accounts(county)
     for slug, _name, _template in TOWNSHIPS:
+        township = Township.objects.get(schema_name=slug)
         with schema_context(slug):
             _township_accounts()
+            _grid(township)
     return DemoSummary(created_townships=created)
 
 
@@ -62,6 +64,13 @@ def _public_accounts(county: County) -> None:
     viewer = _user("county_viewer", "邹平市委组织部")
     assign_perm("tenants.view_county", viewer, county)
     _user("platform_admin", "平台管理员", is_superuser=True, is_staff=True)
+
+
+@transaction.atomic
+def _grid(township: Township) -> None:
+    from config.demo.grid import assign_demo_accounts, seed_grid
+
+    assign_demo_accounts(seed_grid(township), township)
 
 
 @transaction.atomic
