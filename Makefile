@@ -50,7 +50,8 @@ bench: venv
 	$(BIN)/python -m pytest tests/benchmarks -p no:xdist -q --benchmarks $(BENCH_ARGS)
 
 schema: venv
-	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --urlconf config.urls_township --validate --fail-on-warn
+	$(BIN)/python manage.py spectacular --file docs/openapi-public.yaml --urlconf api.urls_public_schema --validate --fail-on-warn
 
 stop-db: venv
 	$(BIN)/python -c "from config import env; from config.embedded_db import stop_embedded_database as s; print('stopped' if s(env.DATA_DIR / 'postgres') else 'not running')"

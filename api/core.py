@@ -119,6 +119,26 @@ class TownshipSettingsSerializer(serializers.Serializer):
     annual_award_top_n = serializers.IntegerField(required=False)
 
 
+TOWNSHIP_RESPONSE = inline_serializer(
+    "Township",
+    {
+        "slug": serializers.CharField(),
+        "name": serializers.CharField(),
+        "county": serializers.DictField(),
+        "bean_name": serializers.CharField(),
+        "levels": serializers.ListField(child=serializers.DictField()),
+        "leader_weights": serializers.DictField(),
+        "publicity_days": serializers.IntegerField(),
+        "month_close_day": serializers.IntegerField(),
+        "points_to_beans": serializers.CharField(),
+        "tiers": serializers.ListField(child=serializers.DictField()),
+        "tier_level_depths": serializers.ListField(child=serializers.IntegerField()),
+        "annual_award_top_n": serializers.IntegerField(),
+        "timezone": serializers.CharField(),
+    },
+)
+
+
 class TownshipView(ActorAPIView):
     """The township of this host and its public settings (no login needed to read; the
     township admin changes them with PATCH, audited)."""
@@ -130,7 +150,9 @@ class TownshipView(ActorAPIView):
             else [IsAuthenticated()]
         )
 
-    @extend_schema(tags=["township"], request=TownshipSettingsSerializer)
+    @extend_schema(
+        tags=["township"], request=TownshipSettingsSerializer, responses=TOWNSHIP_RESPONSE
+    )
     def patch(self, request: Request) -> Response:
         data = TownshipSettingsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -140,24 +162,7 @@ class TownshipView(ActorAPIView):
 
     @extend_schema(
         tags=["township"],
-        responses=inline_serializer(
-            "Township",
-            {
-                "slug": serializers.CharField(),
-                "name": serializers.CharField(),
-                "county": serializers.DictField(),
-                "bean_name": serializers.CharField(),
-                "levels": serializers.ListField(child=serializers.DictField()),
-                "leader_weights": serializers.DictField(),
-                "publicity_days": serializers.IntegerField(),
-                "month_close_day": serializers.IntegerField(),
-                "points_to_beans": serializers.CharField(),
-                "tiers": serializers.ListField(child=serializers.DictField()),
-                "tier_level_depths": serializers.ListField(child=serializers.IntegerField()),
-                "annual_award_top_n": serializers.IntegerField(),
-                "timezone": serializers.CharField(),
-            },
-        ),
+        responses=TOWNSHIP_RESPONSE,
     )
     def get(self, request: Request) -> Response:
         township = request.township  # type: ignore[attr-defined]
