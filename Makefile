@@ -45,6 +45,7 @@ lint: venv
 
 test: venv system-deps lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	infra/check.sh
 
 bench: venv
 	$(BIN)/python -m pytest tests/benchmarks -p no:xdist -q --benchmarks $(BENCH_ARGS)

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 )
 def test_committed_openapi_document_matches_the_code(tmp_path, urlconf, filename) -> None:
     generated = tmp_path / filename
-    call_command("spectacular", file=str(generated), urlconf=urlconf, validate=True, fail_on_warn=True)
+    call_command(
+        "spectacular", file=str(generated), urlconf=urlconf, validate=True, fail_on_warn=True
+    )
     committed = ROOT / "docs" / filename
     assert committed.exists(), "run `make schema`"
     assert generated.read_text() == committed.read_text(), "docs/ is stale: run `make schema`"

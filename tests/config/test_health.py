@@ -36,3 +36,11 @@ def test_database_check_reports_an_unreachable_server(settings) -> None:
             delattr(connections._connections, "dead")
     assert check_database() == "ok"
     assert check_broker("redis://127.0.0.1:1/0").startswith("error")
+
+
+def test_healthz_answers_a_load_balancer_that_uses_an_ip_address(api) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_HOST="10.0.3.17:8000")
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/me/").status_code == 400  # other paths still refuse unknown hosts
