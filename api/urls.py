@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import core, governance
+from api import core, governance, roster, scoring
 
 app_name = "api"
 
@@ -15,10 +15,18 @@ router.register("households", governance.HouseholdViewSet, basename="household")
 router.register("residents", governance.ResidentViewSet, basename="resident")
 router.register("users", governance.UserViewSet, basename="user")
 router.register("audit-log", governance.AuditEntryViewSet, basename="audit-entry")
+router.register("categories", scoring.CategoryViewSet, basename="category")
+router.register("indicators", scoring.IndicatorViewSet, basename="indicator")
+router.register("records", scoring.PointRecordViewSet, basename="record")
+router.register("months", scoring.MonthViewSet, basename="month")
+router.register("objections", scoring.ObjectionViewSet, basename="objection")
+router.register("roster/imports", roster.RosterImportViewSet, basename="roster-import")
 
 urlpatterns = [
     path("auth/token/", core.TokenView.as_view(), name="auth-token"),
     path("me/", core.MeView.as_view(), name="me"),
     path("township/", core.TownshipView.as_view(), name="township"),
+    path("roster/template/", roster.RosterTemplateView.as_view(), name="roster-template"),
+    path("roster/export/", roster.RosterExportView.as_view(), name="roster-export"),
     *router.urls,
 ]

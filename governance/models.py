@@ -349,3 +349,62 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.action} {self.object_repr}"
+
+
+class RosterImport(models.Model):
+    """One uploaded roster (花名册) and its import job, polled by the client for progress.
+
+    The uploaded bytes live in ``content`` (a BinaryField) rather than a FileField: the job
+    row and its file commit together in the township's own schema, so the worker (possibly
+    on another host, with no shared media volume) sees both the moment it sees either, and
+    one township's rosters never share a directory with another's. A roster holds ID numbers
+    in clear, so the bytes are emptied as soon as the job finishes; the report stays.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        APPLYING = "applying", _("导入中")
+        SUCCEEDED = "succeeded", _("已导入")
+        FAILED = "failed", _("未导入")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    filename = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("文件内容"), blank=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已校验行数"), default=0)
+    errors = models.JSONField(
+        _("错误报告"),
+        default=list,
+        blank=True,
+        help_text=_("每条错误：行号、列名、错误代码、说明（最多保留前 1000 条）"),
+    )
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    created = models.JSONField(
+        _("导入结果"), default=dict, blank=True, help_text=_("新建的农户数与村民数")
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["uploaded_by", "-created_at"], name="governance_roster_uploader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}

@@ -69,8 +69,10 @@ def _public_accounts(county: County) -> None:
 @transaction.atomic
 def _grid(township: Township) -> None:
     from config.demo.grid import assign_demo_accounts, seed_grid
+    from config.demo.months import seed_months
 
     assign_demo_accounts(seed_grid(township), township)
+    seed_months(township)
 
 
 @transaction.atomic

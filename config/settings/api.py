@@ -46,6 +46,11 @@ SPECTACULAR_SETTINGS = {
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "StandardCategoryEnum": "scoring.models.StandardCategory",
+        "PointRecordKindEnum": "scoring.models.PointRecord.Kind",
+        "RoleAssignmentKindEnum": "governance.models.RoleAssignment.Kind",
+        "PointRecordStatusEnum": "scoring.models.PointRecord.Status",
+        "ObjectionStatusEnum": "scoring.models.Objection.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -18,6 +18,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.DATA_DIR / "celerybeat-schedule")
 # Each periodic job is one beat entry that fans out one task per active township.
 CELERY_BEAT_SCHEDULE = {
+    "months-advance": {
+        "task": "tenants.tasks.fan_out",
+        "args": ["scoring.tasks.months_advance"],
+        "schedule": crontab(minute="7"),
+    },
     "sessions-clear": {
         "task": "tenants.tasks.fan_out",
         "args": ["tenants.tasks.sessions_clear"],

@@ -16,3 +16,6 @@ MEDIA_ROOT = DATA_DIR / "test-media"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Two suites on one server (several checkouts, or engineers sharing a machine) must not
+# share a test database: JFB_TEST_DB_SUFFIX tells them apart (xdist adds _gw0 …).
+DATABASES["default"]["TEST"] = {"NAME": f"test_jifenbao{env.get('JFB_TEST_DB_SUFFIX')}"}
