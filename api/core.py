@@ -17,6 +17,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from api.base import ActorAPIView
 from governance.selectors import level_list
 from governance.services import township_settings_update
+from rewards.models import Merchant
+from rewards.selectors import operated_merchant_ids
 from tenants.errors import ApplicationError
 
 
@@ -98,12 +100,25 @@ class MeView(ActorAPIView):
     def get(self, request: Request) -> Response:
         actor = self.actor
         township = actor.township
+        roles = actor.roles()
+        if township is not None:
+            roles += [
+                {
+                    "role": "merchant_operator",
+                    "title": "兑换点店员",
+                    "scope": {"kind": "merchant", "id": merchant.pk, "name": merchant.name},
+                    "capabilities": ["operate"],
+                }
+                for merchant in Merchant.objects.filter(
+                    pk__in=operated_merchant_ids(actor)
+                ).order_by("name")
+            ]
         return Response(
             {
                 "username": request.user.get_username(),
                 "display_name": request.user.get_full_name(),
                 "township": {"slug": township.slug, "name": township.name} if township else None,
-                "roles": actor.roles(),
+                "roles": roles,
             }
         )
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import core, governance, roster, scoring
+from api import core, governance, rewards, roster, scoring
 
 app_name = "api"
 
@@ -21,6 +21,11 @@ router.register("records", scoring.PointRecordViewSet, basename="record")
 router.register("months", scoring.MonthViewSet, basename="month")
 router.register("objections", scoring.ObjectionViewSet, basename="objection")
 router.register("roster/imports", roster.RosterImportViewSet, basename="roster-import")
+router.register("ledger", rewards.LedgerViewSet, basename="ledger")
+router.register("merchants", rewards.MerchantViewSet, basename="merchant")
+router.register("products", rewards.ProductViewSet, basename="product")
+router.register("redemptions", rewards.RedemptionViewSet, basename="redemption")
+router.register("negative-list", rewards.NegativeListViewSet, basename="negative-list")
 
 urlpatterns = [
     path("auth/token/", core.TokenView.as_view(), name="auth-token"),
@@ -28,5 +33,17 @@ urlpatterns = [
     path("township/", core.TownshipView.as_view(), name="township"),
     path("roster/template/", roster.RosterTemplateView.as_view(), name="roster-template"),
     path("roster/export/", roster.RosterExportView.as_view(), name="roster-export"),
+    path("households/<int:pk>/card/", rewards.HouseholdCardView.as_view(), name="household-card"),
+    path("quarters/<str:label>/", rewards.QuarterView.as_view(), name="quarter"),
+    path("awards/<int:year>/", rewards.AwardsView.as_view(), name="awards"),
+    path(
+        "awards/<int:year>/certificates/<int:household_id>/",
+        rewards.CertificateView.as_view(),
+        name="certificate",
+    ),
+    path(
+        "awards/<int:year>/party-members/", rewards.PartyReportView.as_view(), name="party-report"
+    ),
+    path("awards/<int:year>/assessment/", rewards.AssessmentView.as_view(), name="assessment"),
     *router.urls,
 ]

@@ -126,11 +126,13 @@ class Actor:
     def scope_q(self, action: str, path_field: str) -> Q:
         """A filter for objects whose unit path is ``path_field`` and that ``action`` reaches.
 
-        No grant means an impossible filter, never "no filter".
+        No grant means an impossible filter, never "no filter". Everywhere is an explicit
+        always-true condition rather than an empty ``Q()``: ``Q() | Q(x)`` is just ``Q(x)``,
+        so an empty Q would silently shrink to the other side of an OR.
         """
         paths = self.paths_for(action)
         if paths is EVERYWHERE:
-            return Q()
+            return Q(pk__isnull=False)
         if not paths:
             return Q(pk__in=[])
         condition = Q()

@@ -123,3 +123,13 @@ def gender_from_id_number(value: str) -> str:
     if len(value) != 18 or not value[16].isdigit():
         return ""
     return "M" if int(value[16]) % 2 else "F"
+
+
+def mask_name(name: str) -> str:
+    """王小明 → 王*明, 王明 → 王*: enough for a neighbour to recognise, not to look up."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"

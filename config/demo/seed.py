@@ -70,9 +70,11 @@ def _public_accounts(county: County) -> None:
 def _grid(township: Township) -> None:
     from config.demo.grid import assign_demo_accounts, seed_grid
     from config.demo.months import seed_months
+    from config.demo.rewards import seed_rewards
 
     assign_demo_accounts(seed_grid(township), township)
     seed_months(township)
+    seed_rewards(township)
 
 
 @transaction.atomic

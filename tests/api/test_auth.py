@@ -115,3 +115,9 @@ def test_login_is_rate_limited(api, monkeypatch) -> None:
         for i in range(4)
     ]
     assert codes == [400, 400, 400, 429]
+
+
+def test_me_lists_the_merchant_operators_counter(api) -> None:
+    roles = api("changshan", "merchant").get("/api/v1/me/").json()["roles"]
+    assert [r["role"] for r in roles] == ["merchant_operator"]
+    assert roles[0]["scope"]["name"].endswith("共富超市")

@@ -277,3 +277,16 @@ def test_township_settings_are_changed_by_the_admin_and_audited(api) -> None:
     with schema_context("weiqiao"):
         entry = AuditEntry.objects.get(action="settings.update")
     assert entry.after == {"bean_name": "金棉豆", "leader_own_weight": "0.70"}
+
+
+def test_township_wide_scope_survives_being_ored_with_another_condition(cs) -> None:
+    """Q() | Q(x) is Q(x): a township-wide scope must stay township-wide inside an OR."""
+    from django.db.models import Q
+
+    admin = actor("town_admin", cs)
+    everything = Household.objects.count()
+    assert Household.objects.filter(admin.scope_q("view", "unit__path")).count() == everything
+    assert (
+        Household.objects.filter(admin.scope_q("view", "unit__path") | Q(pk=-1)).count()
+        == everything
+    )
