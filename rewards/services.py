@@ -48,13 +48,18 @@ def _require_admin(actor: Actor) -> None:
 
 # ---------------------------------------------------------------- months → beans
 def month_credit_final(*, month: Month, actor: Actor | None) -> MonthCredit | None:
-    """Credit a month that just became final (called inside the finalizing transaction)."""
+    """Credit a month that just became final (called inside the finalizing transaction), and
+    record the month's figures for the county."""
+    from rewards.rollups import township_month_rollup_compute
+
     township = township_of_connection()
-    return month_credit(
+    credit = month_credit(
         month=month,
         ratio=township.settings.points_to_beans,
         actor_user=actor.user if actor else None,
     )
+    township_month_rollup_compute(township=township, month=month)
+    return credit
 
 
 # ---------------------------------------------------------------- negative list

@@ -182,3 +182,32 @@ class PlatformEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.township} {self.get_kind_display()}"
+
+
+class TownshipMonthRollup(models.Model):
+    """A township's final month in figures, kept in the public schema so a county compares
+    its townships without reading their schemas (written when the month becomes final)."""
+
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="rollups")
+    period = models.DateField(_("月份"))
+    households = models.PositiveIntegerField(_("在册户数"))
+    participating_households = models.PositiveIntegerField(_("有积分记录的户数"))
+    points_total = models.IntegerField(_("积分合计"))
+    points_by_category = models.JSONField(_("四治积分"), default=dict)
+    objections = models.PositiveIntegerField(_("异议数"))
+    objections_upheld = models.PositiveIntegerField(_("采纳异议数"))
+    redemptions = models.PositiveIntegerField(_("兑换笔数"))
+    redemption_beans = models.PositiveIntegerField(_("兑换积分豆"))
+    beans_credited = models.IntegerField(_("入账积分豆"))
+    computed_at = models.DateTimeField(_("统计时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("乡镇月度汇总")
+        verbose_name_plural = _("乡镇月度汇总")
+        ordering: ClassVar = ["township_id", "-period"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["township", "period"], name="tenants_rollup_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_id} {self.period:%Y-%m}"

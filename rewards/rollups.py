@@ -1,0 +1,50 @@
+"""The county's view of a township's final month (public schema, written at finalization)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from governance.models import Household
+from rewards.models import MonthCredit, Redemption
+from scoring.models import Month, Objection, PointRecord
+from tenants.models import Township, TownshipMonthRollup
+
+
+def _next_month(period: date) -> date:
+    return date(period.year + (period.month == 12), period.month % 12 + 1, 1)
+
+
+def township_month_rollup_compute(*, township: Township, month: Month) -> TownshipMonthRollup:
+    """Aggregate one final month of the township whose schema the connection is in."""
+    approved = PointRecord.objects.filter(month=month, status=PointRecord.Status.APPROVED)
+    by_category = {
+        row["standard_category"]: row["points"]
+        for row in approved.values("standard_category").annotate(points=Sum("points")).order_by()
+    }
+    objections = Objection.objects.filter(month=month).aggregate(
+        total=Count("id"), upheld=Count("id", filter=Q(status=Objection.Status.UPHELD))
+    )
+    spent = Redemption.objects.filter(
+        status=Redemption.Status.COMPLETED,
+        created_at__date__gte=month.period,
+        created_at__date__lt=_next_month(month.period),
+    ).aggregate(count=Count("id"), beans=Sum("total_beans"))
+    credit = MonthCredit.objects.filter(month=month).values_list("beans", flat=True).first()
+    rollup, _ = TownshipMonthRollup.objects.update_or_create(
+        township=township,
+        period=month.period,
+        defaults={
+            "households": Household.objects.filter(is_active=True).count(),
+            "participating_households": approved.values("household_id").distinct().count(),
+            "points_total": sum(by_category.values()),
+            "points_by_category": by_category,
+            "objections": objections["total"],
+            "objections_upheld": objections["upheld"],
+            "redemptions": spent["count"] or 0,
+            "redemption_beans": spent["beans"] or 0,
+            "beans_credited": credit or 0,
+        },
+    )
+    return rollup
