@@ -65,16 +65,20 @@ def unit_subtree(unit: GridUnit) -> QuerySet[GridUnit]:
 
 
 # ---------------------------------------------------------------- households and residents
-def _household_scope(actor: Actor, action: str) -> Q:
-    scope = actor.scope_q(action, "unit__path")
+def household_scope(actor: Actor, field: str = "", action: str = VIEW) -> Q:
+    """The filter for objects of households the actor reaches through ``field`` (the path to
+    the household from the queried model; "" when querying households). A resident also
+    sees their own household; every list of household data uses this one definition."""
+    prefix = f"{field}__" if field else ""
+    scope = actor.scope_q(action, f"{prefix}unit__path")
     if action == VIEW and actor.own_household_id is not None:
-        scope |= Q(pk=actor.own_household_id)  # a resident sees their own household
+        scope |= Q(**{f"{prefix}pk" if not field else f"{field}_id": actor.own_household_id})
     return scope
 
 
 def household_list_for(*, actor: Actor, action: str = VIEW) -> QuerySet[Household]:
     return (
-        Household.objects.filter(_household_scope(actor, action))
+        Household.objects.filter(household_scope(actor, action=action))
         .select_related("unit", "unit__level")
         .prefetch_related(
             Prefetch(
@@ -104,12 +108,9 @@ def household_get_by_card_code(*, card_code: str) -> Household | None:
 
 
 def resident_list_for(*, actor: Actor) -> QuerySet[Resident]:
-    scope = actor.scope_q(VIEW, "household__unit__path")
-    if actor.own_household_id is not None:
-        scope |= Q(household_id=actor.own_household_id)
-    return Resident.objects.filter(scope, is_active=True).select_related(
-        "household", "household__unit"
-    )
+    return Resident.objects.filter(
+        household_scope(actor, "household"), is_active=True
+    ).select_related("household", "household__unit")
 
 
 def resident_get_for(*, actor: Actor, resident_id: int, action: str = VIEW) -> Resident:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import Count, Q, Sum
 
 from governance.models import Household
 from rewards.models import MonthCredit, Redemption
 from scoring.models import Month, Objection, PointRecord
+from scoring.services import next_period
 from tenants.models import Township, TownshipMonthRollup
-
-
-def _next_month(period: date) -> date:
-    return date(period.year + (period.month == 12), period.month % 12 + 1, 1)
 
 
 def township_month_rollup_compute(*, township: Township, month: Month) -> TownshipMonthRollup:
@@ -29,7 +24,7 @@ def township_month_rollup_compute(*, township: Township, month: Month) -> Townsh
     spent = Redemption.objects.filter(
         status=Redemption.Status.COMPLETED,
         created_at__date__gte=month.period,
-        created_at__date__lt=_next_month(month.period),
+        created_at__date__lt=next_period(month.period),
     ).aggregate(count=Count("id"), beans=Sum("total_beans"))
     credit = MonthCredit.objects.filter(month=month).values_list("beans", flat=True).first()
     rollup, _ = TownshipMonthRollup.objects.update_or_create(

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from governance.actors import VIEW, Actor
-from governance.selectors import forbidden
+from governance.selectors import forbidden, household_scope
 from rewards.models import (
     AnnualAward,
     BeanAccount,
@@ -20,14 +20,8 @@ from rewards.models import (
     RedemptionLine,
     TierRating,
 )
+from scoring.services import next_period
 from tenants.errors import NotFound
-
-
-def _household_scope(actor: Actor, field: str) -> Q:
-    scope = actor.scope_q(VIEW, f"{field}__unit__path")
-    if actor.own_household_id is not None:
-        scope |= Q(**{f"{field}_id": actor.own_household_id})
-    return scope
 
 
 def operated_merchant_ids(actor: Actor) -> list[int]:
@@ -42,14 +36,14 @@ def operated_merchant_ids(actor: Actor) -> list[int]:
 def entry_list_for(*, actor: Actor) -> QuerySet[LedgerEntry]:
     """Ledger entries of the households the actor sees (a resident: their own)."""
     return (
-        LedgerEntry.objects.filter(_household_scope(actor, "account__household"))
+        LedgerEntry.objects.filter(household_scope(actor, "account__household"))
         .select_related("account", "account__household", "actor")
         .order_by("-created_at", "-id")
     )
 
 
 def account_list_for(*, actor: Actor) -> QuerySet[BeanAccount]:
-    return BeanAccount.objects.filter(_household_scope(actor, "household")).select_related(
+    return BeanAccount.objects.filter(household_scope(actor, "household")).select_related(
         "household"
     )
 
@@ -83,7 +77,7 @@ def product_list_for(*, actor: Actor) -> QuerySet[Product]:
 def redemption_list_for(*, actor: Actor) -> QuerySet[Redemption]:
     """An operator sees their merchants' redemptions; leaders those of households in reach;
     a resident their own household's; the admin all."""
-    scope = _household_scope(actor, "household") | Q(merchant_id__in=operated_merchant_ids(actor))
+    scope = household_scope(actor, "household") | Q(merchant_id__in=operated_merchant_ids(actor))
     return (
         Redemption.objects.filter(scope)
         .select_related("merchant", "household", "operator", "cancelled_by")
@@ -106,8 +100,7 @@ def settlement_for(*, actor: Actor, merchant: Merchant, period: date) -> dict[st
 
     if not can_operate(actor, merchant):
         raise forbidden("manage")
-    start = period
-    end = date(period.year + (period.month == 12), period.month % 12 + 1, 1)
+    start, end = period, next_period(period)
     lines = (
         RedemptionLine.objects.filter(
             redemption__merchant=merchant,
@@ -150,7 +143,7 @@ def tier_list_for(*, actor: Actor, quarter: str) -> QuerySet[TierRating]:
 
 def award_list_for(*, actor: Actor, year: int) -> QuerySet[AnnualAward]:
     return (
-        AnnualAward.objects.filter(_household_scope(actor, "household"), year=year)
+        AnnualAward.objects.filter(household_scope(actor, "household"), year=year)
         .select_related("household", "village")
         .order_by("village__path", "rank")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from governance.actors import VIEW, Actor
-from governance.selectors import forbidden
+from governance.selectors import forbidden, household_scope
 from scoring.models import (
     Category,
     HouseholdMonthResult,
@@ -30,16 +30,9 @@ def indicator_list() -> QuerySet[Indicator]:
     return Indicator.objects.select_related("category").order_by("category__position", "code")
 
 
-def _household_scope(actor: Actor, field: str) -> Q:
-    scope = actor.scope_q(VIEW, f"{field}__unit__path")
-    if actor.own_household_id is not None:
-        scope |= Q(**{f"{field}_id": actor.own_household_id})
-    return scope
-
-
 def record_list_for(*, actor: Actor) -> QuerySet[PointRecord]:
     return (
-        PointRecord.objects.filter(_household_scope(actor, "household"))
+        PointRecord.objects.filter(household_scope(actor, "household"))
         .select_related("household", "household__unit", "month", "submitted_by", "reviewed_by")
         .order_by("-submitted_at", "-id")
     )
@@ -71,7 +64,7 @@ def month_current_snapshot(month: Month) -> MonthSnapshot | None:
 
 def household_results_for(*, actor: Actor, month: Month) -> QuerySet[HouseholdMonthResult]:
     return (
-        HouseholdMonthResult.objects.filter(_household_scope(actor, "household"), month=month)
+        HouseholdMonthResult.objects.filter(household_scope(actor, "household"), month=month)
         .select_related("household", "unit")
         .order_by("-points", "household__number")
     )
@@ -95,7 +88,7 @@ def leader_results_for(*, actor: Actor, month: Month) -> QuerySet[LeaderMonthRes
 
 def objection_list_for(*, actor: Actor) -> QuerySet[Objection]:
     return (
-        Objection.objects.filter(_household_scope(actor, "household") | Q(raised_by=actor.user))
+        Objection.objects.filter(household_scope(actor, "household") | Q(raised_by=actor.user))
         .select_related(
             "household", "household__unit", "month", "record", "raised_by", "decided_by"
         )
