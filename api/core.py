@@ -115,8 +115,8 @@ class MeView(ActorAPIView):
             ]
         return Response(
             {
-                "username": request.user.get_username(),
-                "display_name": request.user.get_full_name(),
+                "username": actor.user.get_username(),
+                "display_name": actor.user.get_full_name(),
                 "township": {"slug": township.slug, "name": township.name} if township else None,
                 "roles": roles,
             }

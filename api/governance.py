@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -46,7 +46,9 @@ class GridUnitSerializer(serializers.ModelSerializer):
 
 class GridUnitWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=64)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    # DRF moves declared fields off the class, so this does not replace Field.parent;
+    # the stubs see an override of that attribute.
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     is_active = serializers.BooleanField(required=False)
 
 
@@ -124,7 +126,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
         # household.residents is prefetched (active residents, head first) by the selector.
         for resident in household.residents.all():
             resident.household = household  # avoid a query per resident for its unit path
-        return ResidentSerializer(household.residents.all(), many=True, context=self.context).data
+        residents = ResidentSerializer(household.residents.all(), many=True, context=self.context)
+        return cast("list[dict[str, Any]]", residents.data)  # many=True: a list
 
 
 class HouseholdWriteSerializer(serializers.Serializer):
@@ -283,7 +286,7 @@ class GridLevelViewSet(
         data = serializer.validated_data
         serializer.instance = services.level_update(
             actor=self.actor,
-            level=serializer.instance,
+            level=cast(GridLevel, serializer.instance),  # an update always has its instance
             name=data.get("name"),
             leader_title=data.get("leader_title"),
             capabilities=data.get("capabilities"),
@@ -339,7 +342,7 @@ class GridUnitViewSet(
         """The reachable units as nested trees (one query; built in memory)."""
         units = list(self.filter_queryset(self.get_queryset()))
         nodes = {u.pk: {**GridUnitSerializer(u).data, "children": []} for u in units}
-        roots = []
+        roots: list[dict[str, Any]] = []
         for unit in units:
             parent = nodes.get(unit.parent_id) if unit.parent_id else None
             (parent["children"] if parent else roots).append(nodes[unit.pk])

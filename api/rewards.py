@@ -4,7 +4,7 @@ quarterly tiers, annual awards, the negative list and settlements."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -273,7 +273,7 @@ class ProductViewSet(
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         values = dict(serializer.validated_data)
         values.pop("merchant", None)
-        product = serializer.instance
+        product = cast(Product, serializer.instance)  # an update always has its instance
         serializer.instance = services.product_save(
             actor=self.actor, merchant=product.merchant, product=product, **values
         )
@@ -319,7 +319,8 @@ class RedemptionCreateSerializer(serializers.Serializer):
     merchant = serializers.IntegerField()
     card = serializers.CharField(required=False, help_text="户卡码或扫描到的二维码内容")
     household = serializers.IntegerField(required=False)
-    lines = RedemptionLineInputSerializer(many=True, min_length=1, max_length=50)
+    # many_init is what ``many=True`` calls; the stubs do not let min/max_length through it.
+    lines = RedemptionLineInputSerializer.many_init(min_length=1, max_length=50)
 
 
 class CancelSerializer(serializers.Serializer):

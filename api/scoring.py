@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
@@ -132,7 +132,9 @@ class IndicatorViewSet(
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.indicator_update(
-            actor=self.actor, indicator=serializer.instance, **serializer.validated_data
+            actor=self.actor,
+            indicator=cast(Indicator, serializer.instance),  # an update always has its instance
+            **serializer.validated_data,
         )
 
     @extend_schema(responses=IndicatorRevisionSerializer(many=True))
@@ -191,7 +193,8 @@ class RecordLineSerializer(serializers.Serializer):
 
 
 class BatchSerializer(serializers.Serializer):
-    lines = RecordLineSerializer(many=True, min_length=1, max_length=500)
+    # many_init is what ``many=True`` calls; the stubs do not let min/max_length through it.
+    lines = RecordLineSerializer.many_init(min_length=1, max_length=500)
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -409,9 +412,10 @@ class MonthDetailSerializer(MonthSerializer):
         read_only_fields = fields
 
     def get_confirmations(self, month: Month) -> list[dict[str, Any]]:
-        return ConfirmationSerializer(
+        confirmations = ConfirmationSerializer(
             month.confirmations.select_related("village", "confirmed_by"), many=True
-        ).data
+        )
+        return cast("list[dict[str, Any]]", confirmations.data)  # many=True: a list
 
     def get_unconfirmed_villages(self, month: Month) -> list[dict[str, Any]]:
         if month.state != Month.State.CLOSED:

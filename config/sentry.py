@@ -7,6 +7,7 @@ from typing import Any
 import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.types import Event, Hint
 
 
 def current_township_slug() -> str:
@@ -15,7 +16,7 @@ def current_township_slug() -> str:
     return getattr(connection, "schema_name", None) or "public"
 
 
-def tag_township(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def tag_township(event: Event, hint: Hint) -> Event:
     """before_send: tag the event with the schema the request or task ran in.
 
     The web middleware and the worker's task_prerun hook set the same tag on the scope;

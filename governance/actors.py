@@ -10,7 +10,7 @@ grants (and, for a resident, their own household).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
@@ -46,10 +46,20 @@ EVERYWHERE: Final = Everywhere()
 
 
 class Actor:
-    """A user acting in a township (or on the public site when ``township`` is None)."""
+    """A user acting in a township (or on the public site when ``township`` is None).
+
+    ``user`` is declared as ``User`` although an actor may be built for an anonymous visitor
+    (the public board page): every service and selector that reads ``actor.user`` runs only
+    for authenticated actors — the API requires authentication before a view touches
+    ``self.actor``, the other web pages log in first, and an anonymous actor reaches nothing
+    (``paths_for`` is empty, so services refuse it before they use the user). The properties
+    below that may see an anonymous user check ``is_authenticated`` first.
+    """
+
+    user: User
 
     def __init__(self, *, user: User | AnonymousUser, township: Township | None) -> None:
-        self.user = user
+        self.user = cast(User, user)
         self.township = township
 
     def __repr__(self) -> str:
@@ -67,11 +77,11 @@ class Actor:
 
     @property
     def is_township_admin(self) -> bool:
-        return self.in_township and self.user.is_township_admin  # type: ignore[union-attr]
+        return self.in_township and self.user.is_township_admin
 
     @property
     def sees_whole_township(self) -> bool:
-        return self.in_township and self.user.sees_whole_township  # type: ignore[union-attr]
+        return self.in_township and self.user.sees_whole_township
 
     @cached_property
     def resident(self) -> Any:
@@ -146,7 +156,7 @@ class Actor:
         if not self.is_authenticated:
             return []
         roles: list[dict[str, Any]] = []
-        user: User = self.user  # type: ignore[assignment]
+        user = self.user
         if self.township is None:
             if user.is_superuser:
                 roles.append({"role": "platform_admin", "title": "平台管理员", "scope": None})

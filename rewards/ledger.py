@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from governance.models import Household
 from rewards.models import BeanAccount, LedgerEntry, MonthCredit
 from scoring.models import HouseholdMonthResult, Month
+from tenants.accounts.models import User
 from tenants.errors import Conflict
 
 
@@ -45,7 +46,7 @@ def ledger_post(
     source_type: str,
     source_id: int,
     idempotency_key: str,
-    actor_user: object | None = None,
+    actor_user: User | None = None,
     note: str = "",
     reverses: LedgerEntry | None = None,
     deficit_change: int = 0,
@@ -83,7 +84,7 @@ def ledger_post(
     return entry, True
 
 
-def month_credit(*, month: Month, ratio: Decimal, actor_user: object | None) -> MonthCredit | None:
+def month_credit(*, month: Month, ratio: Decimal, actor_user: User | None) -> MonthCredit | None:
     """Credit a final month's beans to every household, exactly once (set-based SQL).
 
     Positive beans first pay off the household's deficit; negative beans take what the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -93,7 +94,7 @@ def redemption_get_for(*, actor: Actor, redemption_id: int) -> Redemption:
     return redemption
 
 
-def settlement_for(*, actor: Actor, merchant: Merchant, period: date) -> dict[str, object]:
+def settlement_for(*, actor: Actor, merchant: Merchant, period: date) -> dict[str, Any]:
     """A merchant's month: items and beans redeemed (cancelled ones excluded), for the village
     to reimburse the shop. The admin and the merchant's operators only."""
     from rewards.services import can_operate

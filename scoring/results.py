@@ -48,7 +48,7 @@ def month_results_compute(*, month: Month, own_weight: Decimal) -> dict[str, int
     Returns the row counts written.
     """
     t = _tables()
-    params = {"month": month.pk, "w": own_weight}
+    params: dict[str, int | Decimal] = {"month": month.pk, "w": own_weight}
     partition = f"{t['hr']}_m{int(month.pk)}"
     with connection.cursor() as cursor:
         for table in (t["lr"], t["ur"]):

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from scoring.models import (
 )
 from scoring.results import content_hash, month_results_compute, month_results_content
 from scoring.signals import month_finalized
+from tenants.db import tenant_connection
 from tenants.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tenants.models import Township
 
@@ -46,7 +47,7 @@ def township_of_connection() -> Township:
     """The township whose schema the connection is in (request, task or schema_context)."""
     township = (
         Township.objects.select_related("settings")
-        .filter(schema_name=connection.schema_name)
+        .filter(schema_name=tenant_connection().schema_name)
         .first()
     )
     if township is None:
@@ -400,6 +401,9 @@ def point_records_submit(
             request_fingerprint=fingerprint if idempotency_key else "",
         )
         if line.evidence:
+            # Uploads from a form or the API always carry their file name.
+            if line.evidence.name is None:
+                raise ValueError("an evidence upload without a file name cannot be stored")
             record.evidence.save(line.evidence.name, line.evidence, save=False)
         records.append(record)
     return PointRecord.objects.bulk_create(records), True
@@ -625,6 +629,13 @@ def _publish(*, actor: Actor, month: Month, override_reason: str, at: datetime |
     return month
 
 
+def _publicity_ends_at(month: Month) -> datetime:
+    """When a month in publicity stops taking objections: ``_publish`` always sets it."""
+    if month.publicity_ends_at is None:
+        raise RuntimeError(f"{month.label} is in publicity without an end time")
+    return month.publicity_ends_at
+
+
 def _snapshot(*, month: Month, reason: str) -> MonthSnapshot:
     content = month_results_content(month=month)
     current = MonthSnapshot.objects.filter(month=month, superseded_at__isnull=True).first()
@@ -654,9 +665,10 @@ def month_finalize(*, actor: Actor | None, month: Month, at: datetime | None = N
     if month.state != Month.State.PUBLICITY:
         raise _refuse(month, "确认")
     now = at or timezone.now()
-    if now < month.publicity_ends_at:
+    ends_at = _publicity_ends_at(month)
+    if now < ends_at:
         raise Conflict(
-            f"{month.label} 的公示期到 {timezone.localtime(month.publicity_ends_at):%Y-%m-%d %H:%M} 才结束。",
+            f"{month.label} 的公示期到 {timezone.localtime(ends_at):%Y-%m-%d %H:%M} 才结束。",
             code="publicity_not_over",
         )
     open_count = month.objections.filter(status=Objection.Status.OPEN).count()
@@ -691,7 +703,7 @@ def objection_raise(
         actor.can(VIEW, household.unit.path) and (actor.unit_grants or actor.sees_whole_township)
     ):
         raise NotFound("没有找到该农户。", code="household_not_found")
-    if month.state != Month.State.PUBLICITY or (at or timezone.now()) >= month.publicity_ends_at:
+    if month.state != Month.State.PUBLICITY or (at or timezone.now()) >= _publicity_ends_at(month):
         raise Conflict(f"{month.label} 不在公示期内，不能提出异议。", code="not_in_publicity")
     if not (reason or "").strip():
         raise ApplicationError("请填写异议理由。", code="required", attr="reason")

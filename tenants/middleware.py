@@ -7,11 +7,11 @@ from collections.abc import Callable
 import sentry_sdk
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 
+from tenants.db import tenant_connection
 from tenants.models import Domain, Township
 
 
@@ -54,7 +54,7 @@ class TownshipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
         try:
             hostname = request.get_host().split(":")[0].lower()
         except DisallowedHost:
@@ -92,7 +92,7 @@ class TownshipMiddleware:
                 response["Retry-After"] = "3600"
                 return response
             township.domain_url = hostname
-            connection.set_tenant(township)
+            tenant_connection().set_tenant(township)
             request.urlconf = settings.ROOT_URLCONF
         request.tenant = township  # type: ignore[attr-defined]
         request.township = township  # type: ignore[attr-defined]

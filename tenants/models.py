@@ -62,6 +62,10 @@ class Township(TenantMixin):
     suspension_reason = models.CharField(_("暂停原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # TenantMixin comes from an untyped package, so mypy cannot see the manager Django adds.
+    objects: ClassVar[models.Manager[Township]]
+    _default_manager: ClassVar[models.Manager[Township]]
+
     # The schema is cloned from settings.TENANT_BASE_SCHEMA by tenants.provisioning;
     # a township is suspended, never dropped.
     auto_create_schema = True

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
+from tenants.db import tenant_connection
 from tenants.errors import ApplicationError, Conflict, NotFound
 from tenants.models import SLUG_PATTERN, County, Domain, PlatformEvent, Township, TownshipSettings
 from tenants.township_templates import template_load, template_sections
@@ -63,11 +64,11 @@ def base_schema_ensure() -> None:
     applied without running them, so this migrates it first (a no-op when current).
     """
     name = settings.TENANT_BASE_SCHEMA
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
     call_command("migrate_schemas", schema_name=name, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
 def township_create(
@@ -87,7 +88,7 @@ def township_create(
     (PostgreSQL DDL is transactional): a failure leaves no schema, domain or row behind.
     """
     started = time.perf_counter()
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     name = (name or "").strip()
     if not name:
         raise ApplicationError("乡镇名称不能为空。", code="required", attr="name")

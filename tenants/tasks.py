@@ -6,9 +6,9 @@ import logging
 
 from celery import current_app, shared_task
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
+from tenants.db import tenant_connection
 from tenants.selectors import township_list_active
 
 logger = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="tenants.tasks.fan_out")
 def fan_out(task_name: str) -> int:
     """Queue ``task_name`` once per active township, each in that township's schema."""
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     count = 0
     for schema in township_list_active().values_list("schema_name", flat=True):
         current_app.send_task(task_name, headers={"_schema_name": schema})

@@ -132,13 +132,15 @@ def settings_validate(values: Mapping[str, Any]) -> None:
                 raise _invalid(f"{key} 必须是数字。", key) from exc
             if not Decimal(low) <= number <= Decimal(high):
                 raise _invalid(f"{key} 须在 {low} 与 {high} 之间。", key)
-    for key, low, high in (
+    for key, lowest, highest in (
         ("publicity_days", 1, 30),
         ("month_close_day", 1, 28),
         ("annual_award_top_n", 1, 1000),
     ):
-        if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
-            raise _invalid(f"{key} 须为 {low}–{high} 的整数。", key)
+        if key in values and not (
+            isinstance(values[key], int) and lowest <= values[key] <= highest
+        ):
+            raise _invalid(f"{key} 须为 {lowest}–{highest} 的整数。", key)
     if "tier_level_depths" in values:
         depths = values["tier_level_depths"]
         if not isinstance(depths, list) or not all(isinstance(d, int) and d >= 1 for d in depths):

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 
+from config.demo.required import required
 from governance.actors import Actor
 from governance.models import (
     GridLevel,
@@ -52,6 +53,7 @@ def seed_grid(township: Township) -> DemoGrid:
     rng = random.Random(f"jifenbao-demo-{township.slug}")
     levels = list(GridLevel.objects.order_by("depth"))
     village_depth = next(level.depth for level in levels if level.is_village)
+    tops: list[tuple[str | None, list[tuple[str, str]]]]
     if township.slug == "weiqiao" or village_depth > 1:
         tops = [(name, villages) for name, villages in WEIQIAO_DISTRICTS]
     else:
@@ -191,16 +193,20 @@ def _existing_grid() -> DemoGrid:
     village_level = GridLevel.objects.get(is_village=True)
     villages = list(GridUnit.objects.filter(level=village_level).order_by("path"))
     village = villages[0]
-    microgrid = GridUnit.objects.filter(parent=village).order_by("path").first()
-    group = (
+    microgrid = required(
+        GridUnit.objects.filter(parent=village).order_by("path").first(), "micro-grid"
+    )
+    group = required(
         GridUnit.objects.filter(path__startswith=microgrid.path)
         .order_by("-level__depth", "path")
-        .first()
+        .first(),
+        "group",
     )
-    other_group = (
+    other_group = required(
         GridUnit.objects.filter(path__startswith=villages[1].path)
         .order_by("-level__depth", "path")
-        .first()
+        .first(),
+        "group in another village",
     )
     return DemoGrid(villages, village, microgrid, group, other_group)
 
@@ -213,14 +219,15 @@ def assign_demo_accounts(grid: DemoGrid, township: Township) -> None:
         user = User.objects.get(username=username)
         if Resident.objects.filter(user=user).exists():
             return
-        resident = (
+        resident = required(
             Resident.objects.filter(
                 household__unit__path__startswith=unit.path,
                 user__isnull=True,
                 birth_date__year__lt=2000,
             )
             .order_by("household__number", "-is_household_head", "id")[skip : skip + 1]
-            .first()
+            .first(),
+            f"adult resident without an account under {unit.name}",
         )
         Resident.objects.filter(pk=resident.pk).update(user=user)
 

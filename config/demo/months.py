@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from config.demo.required import required
 from governance.actors import Actor
 from governance.models import GridUnit, Household, RoleAssignment
 from scoring import services
@@ -53,7 +54,9 @@ def seed_months(township: Township) -> None:
         month.refresh_from_db()
         if period in FINAL:
             services.month_finalize(
-                actor=None, month=month, at=month.publicity_ends_at + timedelta(hours=1)
+                actor=None,
+                month=month,
+                at=required(month.publicity_ends_at, "publicity end") + timedelta(hours=1),
             )
     _open_objection(township)
     current = services.period_of(timezone.localdate())
@@ -153,5 +156,5 @@ def _open_objection(township: Township) -> None:
         month=month,
         record=record,
         reason="这条记录的日期我家不在村里，请核实。",
-        at=month.published_at + timedelta(hours=2),
+        at=required(month.published_at, "publication time") + timedelta(hours=2),
     )

@@ -7,6 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from config.demo.required import required
 from governance.actors import Actor
 from governance.models import GridUnit, Household
 from rewards import services
@@ -34,7 +35,9 @@ def seed_rewards(township: Township) -> None:
     rng = random.Random(f"jifenbao-demo-rewards-{township.slug}")
     tz = ZoneInfo(township.settings.timezone)
     admin = Actor(user=User.objects.get(username="town_admin"), township=township)
-    village = GridUnit.objects.filter(level__is_village=True).order_by("path").first()
+    village = required(
+        GridUnit.objects.filter(level__is_village=True).order_by("path").first(), "village"
+    )
     shop = services.merchant_create(
         actor=admin,
         name=f"{village.name}共富超市",
@@ -97,7 +100,7 @@ def seed_rewards(township: Township) -> None:
     if not NegativeListEntry.objects.exists():
         services.negative_entry_create(
             actor=admin,
-            household=household,
+            household=required(household, "household in the village"),
             kind=NegativeListEntry.Kind.NO_AWARDS,
             reason="屡次违反村规民约，经村民代表会议决定列入负面清单",
             starts_on=date(2026, 10, 1),

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 from guardian.shortcuts import assign_perm
 
 from config.demo.accounts import COUNTY, DEMO_PASSWORD, TOWNSHIP_ACCOUNTS, TOWNSHIPS
 from tenants.accounts.models import User
+from tenants.db import tenant_connection
 from tenants.models import County, Township
 from tenants.services import county_get_or_create, township_create
 
@@ -26,7 +28,7 @@ class DemoSummary:
 
 
 def seed_demo() -> DemoSummary:
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     county = county_get_or_create(slug=COUNTY[0], name=COUNTY[1])
     created = []
     for slug, name, template in TOWNSHIPS:
@@ -50,7 +52,7 @@ def seed_demo() -> DemoSummary:
     return DemoSummary(created_townships=created)
 
 
-def _user(username: str, display_name: str, **extra: object) -> User:
+def _user(username: str, display_name: str, **extra: Any) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User.objects.create_user(

@@ -22,9 +22,10 @@ class User(AbstractUser):
         _("乡镇级角色"), max_length=16, choices=TownshipRole, default=TownshipRole.NONE, blank=True
     )
 
+    # django-stubs types AbstractUser.Meta's verbose names as ``str``; Django takes lazy strings.
     class Meta(AbstractUser.Meta):
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = _("用户")  # type: ignore[assignment]
+        verbose_name_plural = _("用户")  # type: ignore[assignment]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
