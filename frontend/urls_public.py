@@ -1,12 +1,13 @@
-from django.contrib.auth.views import LogoutView
+"""Pages of the public site (the base domain)."""
+
 from django.urls import path
 
-from frontend import views
+from frontend.views import auth, public
 
 app_name = "frontend"
 
 urlpatterns = [
-    path("", views.public_index, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("", public.public_index, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
 ]
