@@ -41,6 +41,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy config tenants governance scoring rewards api frontend
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 
 test: venv system-deps lint
