@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -31,7 +33,7 @@ from scoring.models import (
     UnitMonthResult,
     VillageConfirmation,
 )
-from tenants.errors import ApplicationError
+from tenants.errors import ApplicationError, NotFound
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -151,7 +153,9 @@ class PointRecordSerializer(serializers.ModelSerializer):
     household_number = serializers.CharField(source="household.number", read_only=True)
     submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
     reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True)
-    evidence = serializers.FileField(read_only=True)
+    evidence = serializers.SerializerMethodField(
+        help_text="佐证照片的地址（需登录，按权限范围提供）"
+    )
 
     class Meta:
         model = PointRecord
@@ -181,6 +185,9 @@ class PointRecordSerializer(serializers.ModelSerializer):
             "objection",
         ]
         read_only_fields = fields
+
+    def get_evidence(self, record: PointRecord) -> str | None:
+        return f"/api/v1/records/{record.pk}/evidence/" if record.evidence else None
 
 
 class RecordLineSerializer(serializers.Serializer):
@@ -350,6 +357,20 @@ class PointRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return Response(
             PointRecordSerializer(records, many=True, context=self.get_serializer_context()).data
         )
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    @action(detail=True)
+    def evidence(self, request: Request, pk: str) -> FileResponse:
+        """The record's evidence photo, for whoever may see the record (never a public URL)."""
+        record = selectors.record_get_for(actor=self.actor, record_id=int(pk))
+        if not record.evidence:
+            raise NotFound("该记录没有佐证照片。", code="no_evidence")
+        response = FileResponse(
+            record.evidence.open("rb"),
+            content_type=mimetypes.guess_type(record.evidence.name or "")[0],
+        )
+        response["Cache-Control"] = "private, max-age=300"
+        return response
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

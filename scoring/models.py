@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -99,6 +100,17 @@ class IndicatorRevision(models.Model):
         return f"{self.indicator_id} v{self.version}"
 
 
+def evidence_path(record: PointRecord, filename: str) -> str:
+    """Evidence lives under its township's folder with an unguessable name; it is served only
+    through the scoped /api/v1/records/{id}/evidence/ endpoint, never as a public URL."""
+    from pathlib import PurePath
+
+    from tenants.db import tenant_connection
+
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"evidence/{tenant_connection().schema_name}/{uuid.uuid4().hex}{suffix}"
+
+
 class Month(models.Model):
     """A township's month (一月一公示): open → closed → publicity → final (ARCHITECTURE.md §5)."""
 
@@ -185,7 +197,7 @@ class PointRecord(models.Model):
     points = models.IntegerField(_("积分"))
     occurred_on = models.DateField(_("发生日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    evidence = models.FileField(_("佐证照片"), upload_to="evidence/%Y/%m/", blank=True)
+    evidence = models.FileField(_("佐证照片"), upload_to=evidence_path, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind, default=Kind.NORMAL)
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.PENDING)
     submitted_by = models.ForeignKey(

@@ -204,3 +204,24 @@ def test_a_catalog_edit_does_not_rewrite_past_records(api, places) -> None:
         .status_code
         == 403
     )
+
+
+def test_evidence_is_served_only_within_scope(api, changshan_places) -> None:
+    leader = api("changshan", "group_leader")
+    body = {
+        "household": changshan_places.in_scope,
+        "indicator": indicator("changshan", "DZ03"),
+        "occurred_on": today(),
+        "evidence": photo("JPEG", "donation.jpg"),
+    }
+    record = leader.post("/api/v1/records/", body, format="multipart").json()
+    assert record["evidence"] == f"/api/v1/records/{record['id']}/evidence/"
+    photo_response = leader.get(record["evidence"])
+    assert photo_response.status_code == 200
+    assert b"".join(photo_response.streaming_content)[:2] == b"\xff\xd8"  # a JPEG
+    assert api("changshan", "group_leader_other").get(record["evidence"]).status_code == 404
+    assert api("changshan").get(record["evidence"]).status_code == 401
+    with schema_context("changshan"):
+        stored = PointRecord.objects.get(pk=record["id"]).evidence.name
+    assert stored.startswith("evidence/changshan/")
+    assert "donation" not in stored  # unguessable names
