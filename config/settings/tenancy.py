@@ -54,3 +54,7 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 
 JFB_BASE_DOMAIN = env.get("JFB_BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [JFB_BASE_DOMAIN, f".{JFB_BASE_DOMAIN}", *env.csv("JFB_EXTRA_HOSTS")]
+
+# `migrate_schemas --executor=multiprocessing` (the production migration task): how many
+# schemas migrate at once. Size it to the database's cores (docs/scaling.md §6.2).
+TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env.get("JFB_MIGRATE_PROCESSES", "2"))
