@@ -78,3 +78,21 @@ def test_beat_fan_out_queues_one_task_per_active_township(celery_worker, django_
         assert wait_until(lambda: not any(_exists(s, k) for s, k in keys.items())), celery_worker[
             "log"
         ]
+
+
+def test_a_task_queued_from_another_thread_uses_the_configured_app(
+    celery_worker, django_db_blocker
+) -> None:
+    """Web requests run in threads (runserver, threaded servers): their tasks must reach the
+    same broker and queue as everything else, not Celery's unconfigured fallback app."""
+    import threading
+
+    sent: list[object] = []
+
+    def queue_from_a_thread() -> None:
+        sent.append((sessions_clear.app.conf.task_default_queue, sessions_clear.app.main))
+
+    thread = threading.Thread(target=queue_from_a_thread)
+    thread.start()
+    thread.join()
+    assert sent == [(celery_worker["queue"], "jifenbao")]
