@@ -76,6 +76,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "actor",
             "created_at",
         ]
+        read_only_fields = fields
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -308,6 +309,7 @@ class RedemptionSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "cancel_reason",
         ]
+        read_only_fields = fields
 
 
 class RedemptionLineInputSerializer(serializers.Serializer):

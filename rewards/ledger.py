@@ -10,9 +10,11 @@ Invariants (docs/adr/0005-bean-ledger.md):
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from governance.models import Household
 from rewards.models import BeanAccount, LedgerEntry, MonthCredit
@@ -50,6 +52,7 @@ def ledger_post(
     note: str = "",
     reverses: LedgerEntry | None = None,
     deficit_change: int = 0,
+    at: datetime | None = None,
 ) -> tuple[LedgerEntry, bool]:
     """Append one entry to a LOCKED account and move its balance; (entry, created).
 
@@ -77,6 +80,7 @@ def ledger_post(
         actor=actor_user,
         note=note[:200],
         idempotency_key=idempotency_key,
+        created_at=at or timezone.now(),
     )
     account.balance = new_balance
     account.deficit += deficit_change

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -73,7 +74,7 @@ class LedgerEntry(models.Model):
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("积分豆流水")
@@ -231,7 +232,7 @@ class Redemption(models.Model):
     cancelled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(_("兑换时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("兑换时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("兑换记录")

@@ -351,6 +351,7 @@ def redemption_create(
         total_beans=total,
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint if idempotency_key else "",
+        created_at=at or timezone.now(),
     )
     redemption.entry, _ = ledger_post(
         account=account,
@@ -360,6 +361,7 @@ def redemption_create(
         source_id=redemption.pk,
         idempotency_key=f"redemption:{redemption.pk}",
         actor_user=actor.user,
+        at=redemption.created_at,
         note=f"{merchant.name}："
         + "、".join(f"{products[ln.product.pk].name}×{ln.quantity}" for ln in lines),
     )
@@ -414,6 +416,7 @@ def redemption_cancel(
         actor_user=actor.user,
         reverses=redemption.entry,
         note=reason.strip(),
+        at=now,
     )
     for line in redemption.lines.select_related("product"):
         product = Product.objects.select_for_update().get(pk=line.product_id)
