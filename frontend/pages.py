@@ -18,11 +18,12 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from governance.actors import Actor, actor_for
 from tenants.errors import ApplicationError, NotFound, PermissionDenied
+from tenants.models import Township
 
 View = Callable[..., HttpResponse]
 
@@ -100,8 +101,64 @@ def township_page(view: View | None = None, *, login: bool = True) -> Any:
     return decorate(view) if view is not None else decorate
 
 
+def public_page(view: View) -> View:
+    """A page of the public site (the base domain): 404 on a township's host, login
+    required, and domain errors that escape the view rendered as pages."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "township", None) is not None:
+            return not_found(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            return domain_error_page(request, exc)
+
+    return wrapper
+
+
 def actor_of(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
+
+
+def township_of(request: HttpRequest) -> Township:
+    """The township of the host (set by tenants.middleware; township pages only)."""
+    return request.township  # type: ignore[attr-defined]
+
+
+def bean_name_of(request: HttpRequest) -> str:
+    return township_of(request).settings.bean_name
+
+
+def in_bean_name(request: HttpRequest, text: str) -> str:
+    """A service's message in the township's own words: the services say "积分豆" (the
+    generic name); the page says the township's bean (山药豆, 棉花豆 …)."""
+    return text.replace("积分豆", bean_name_of(request))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(
+    content: bytes, *, filename: str, content_type: str, inline: bool = False
+) -> HttpResponse:
+    """A file for the browser to save (or show, ``inline``), named in UTF-8."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=not inline, filename=filename) or ""
+    )
+    return response
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data to bind: the POST (even an empty one), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request: HttpRequest) -> Any:
+    return request.FILES if request.method == "POST" else None
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -136,16 +193,27 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def show_errors(form: Form, exc: ApplicationError, *, fields: dict[str, str] | None = None) -> None:
+def show_errors(
+    form: Form,
+    exc: ApplicationError,
+    *,
+    fields: dict[str, str] | None = None,
+    bean_name: str = "",
+) -> None:
     """Put a service's refusal next to the fields it names (``attr``), else on the form.
 
     ``fields`` maps a service attribute to the form field that carries it when their names
-    differ (the service says ``records``, the form calls it ``selected``).
+    differ (the service says ``records``, the form calls it ``selected``; a batch's
+    ``lines[2]`` may be the third product's quantity). ``bean_name`` puts the township's
+    own bean name in place of the services' generic "积分豆".
     """
     fields = fields or {}
     problems = exc.errors or [{"code": exc.code, "detail": exc.message, "attr": exc.attr}]
     for problem in problems:
-        attr = str(problem.get("attr") or "")
-        attr = attr.rsplit(".", 1)[-1]  # "lines[0].quantity" → "quantity"
-        name = fields.get(attr, attr)
-        form.add_error(name if name in form.fields else None, str(problem.get("detail")))
+        full = str(problem.get("attr") or "")
+        attr = full.rsplit(".", 1)[-1]  # "lines[0].quantity" → "quantity"
+        name = fields.get(full, fields.get(attr, attr))
+        detail = str(problem.get("detail"))
+        if bean_name:
+            detail = detail.replace("积分豆", bean_name)
+        form.add_error(name if name in form.fields else None, detail)

@@ -45,6 +45,12 @@ def can_audit_anything(actor: Actor) -> bool:
     return bool(actor.paths_for(AUDIT))
 
 
+def can_see_awards(actor: Actor) -> bool:
+    """The quarter's tiers and the year's awards: the township admin and leading group, and
+    leaders (for the units they reach)."""
+    return actor.sees_whole_township or bool(actor.unit_grants)
+
+
 def review_queue(*, actor: Actor) -> QuerySet[PointRecord]:
     """Pending records the actor may audit, oldest first. A leader's own household is left
     to the township admin (the service refuses self-audit), so it is not offered."""

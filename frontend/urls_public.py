@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import auth, public
+from frontend.views import auth, county, public
 
 app_name = "frontend"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", public.public_index, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("county/", county.county_compare, name="county"),
 ]

@@ -39,6 +39,14 @@ def signed(value: Any) -> str:
 
 
 @register.filter
+def percent(value: Any, digits: int = 1) -> str:
+    """0.7143 → 71.4%."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """``{{ names|get_item:r.household_id }}``: a dict entry by a variable key."""
     if not mapping:

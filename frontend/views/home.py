@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from frontend.beans import household_beans
+from frontend.counter import can_use_counter, counter_merchants
 from frontend.forms import ObjectionDecideForm, ReviewForm
 from frontend.pages import actor_of, township_page
 from frontend.readers import (
@@ -116,6 +118,7 @@ def resident_panel(request: HttpRequest, months: list[Month]) -> dict[str, Any]:
         )
     return {
         "household": household,
+        "beans": household_beans(request, actor=actor, household=household),
         "people": person_rows(actor, household),
         "history": [
             {"month": m, "result": history.get(m.pk)} for m in months if m.state != Month.State.OPEN
@@ -168,6 +171,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["viewer"] = viewer_panel(actor, viewing, latest)
     if unit_roles:
         context["leader_results"] = my_leader_results(actor=actor, month=latest)
+    if can_use_counter(actor) and not actor.is_township_admin:  # the admin: in admin_panel
+        context["counter"] = {"merchants": counter_merchants(actor)}
     if actor.resident is not None:
         context["resident"] = resident_panel(request, months)
     return render(request, "frontend/home.html", context)

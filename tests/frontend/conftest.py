@@ -51,3 +51,33 @@ def count_queries(client: Client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.content[:500]
     return len(queries)
+
+
+def hidden(response: object, name: str) -> str:
+    """The value of a hidden input of the page (a form's key, a card code …)."""
+    import re
+
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html(response))
+    assert match is not None, f"no hidden input {name}"
+    return match.group(1)
+
+
+def give_beans(slug: str, household_id: int, beans: int, *, key: str) -> None:
+    """Test set-up: put beans on a household's account through the ledger (as an award
+    would), inside the test's transaction."""
+    from django_tenants.utils import schema_context
+
+    from rewards.ledger import account_locked, ledger_post
+    from rewards.models import LedgerEntry
+
+    with schema_context(slug):
+        ledger_post(
+            account=account_locked(household=household_id),
+            kind=LedgerEntry.Kind.TIER_AWARD,
+            amount=beans,
+            source_type="test",
+            source_id=0,
+            idempotency_key=key,
+            note="测试奖励",
+        )
+    connection.set_schema_to_public()

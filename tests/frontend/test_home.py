@@ -18,16 +18,18 @@ SECTIONS = {
     "viewer": 'class="card viewer-panel"',
     "leader": 'id="leader-score"',
     "household": 'id="household-panel"',
+    "beans": 'id="beans-panel"',
+    "counter": 'id="counter-panel"',
 }
 
 EXPECTED = {
     "town_admin": {"admin"},
-    "village_leader": {"review", "month", "objections", "leader", "household"},
-    "info_admin": {"submit", "mine", "household"},
-    "microgrid_leader": {"viewer", "leader", "household"},
-    "group_leader": {"submit", "mine", "leader", "household"},
-    "resident": {"household"},
-    "merchant": set(),
+    "village_leader": {"review", "month", "objections", "leader", "household", "beans"},
+    "info_admin": {"submit", "mine", "household", "beans"},
+    "microgrid_leader": {"viewer", "leader", "household", "beans"},
+    "group_leader": {"submit", "mine", "leader", "household", "beans"},
+    "resident": {"household", "beans"},
+    "merchant": {"counter"},
 }
 
 
