@@ -56,3 +56,15 @@ def test_production_refuses_to_start_without_a_database_url() -> None:
     )
     assert result.returncode != 0
     assert "DATABASE_URL must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_unless_the_user_chose_english(api) -> None:
+    client = api("changshan")
+    chinese = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert chinese["Content-Language"] == "zh-hans"
+    client.cookies["django_language"] = "en"
+    english = client.get("/login/")
+    assert english["Content-Language"] == "en"
+    client.cookies["django_language"] = "xx"
+    assert client.get("/login/")["Content-Language"] == "zh-hans"
