@@ -337,6 +337,20 @@ def _line_errors(
     return errors
 
 
+def _idempotent_replay(*, actor: Actor, key: str, fingerprint: str) -> list[PointRecord]:
+    """The records an earlier submission with this Idempotency-Key made (empty if none)."""
+    if not key:
+        return []
+    previous = list(
+        PointRecord.objects.filter(
+            submitted_by=actor.user, idempotency_key__startswith=f"{key}#"
+        ).order_by("id")
+    )
+    if previous and previous[0].request_fingerprint != fingerprint:
+        raise Conflict("该 Idempotency-Key 已用于另一次不同的提交。", code="idempotency_key_reused")
+    return previous
+
+
 @transaction.atomic
 def point_records_submit(
     *, actor: Actor, lines: list[RecordLine], idempotency_key: str = "", at: datetime | None = None
@@ -350,18 +364,9 @@ def point_records_submit(
     if not lines:
         raise ApplicationError("没有要提交的记录。", code="empty", attr="lines")
     fingerprint = _fingerprint(lines)
-    if idempotency_key:
-        previous = list(
-            PointRecord.objects.filter(
-                submitted_by=actor.user, idempotency_key__startswith=f"{idempotency_key}#"
-            ).order_by("id")
-        )
-        if previous:
-            if previous[0].request_fingerprint != fingerprint:
-                raise Conflict(
-                    "该 Idempotency-Key 已用于另一次不同的提交。", code="idempotency_key_reused"
-                )
-            return previous, False
+    previous = _idempotent_replay(actor=actor, key=idempotency_key, fingerprint=fingerprint)
+    if previous:
+        return previous, False
     township = township_of_connection()
     today = township_now(township, at).date()
     list(
@@ -369,6 +374,10 @@ def point_records_submit(
         .filter(pk__in={ln.household.pk for ln in lines})
         .order_by("pk")
     )
+    # A concurrent retry of the same submission may have committed while we waited.
+    previous = _idempotent_replay(actor=actor, key=idempotency_key, fingerprint=fingerprint)
+    if previous:
+        return previous, False
     used: dict[tuple[int, int, date], int] = {}
     errors: list[dict[str, Any]] = []
     for index, line in enumerate(lines):

@@ -225,3 +225,55 @@ def test_evidence_is_served_only_within_scope(api, changshan_places) -> None:
         stored = PointRecord.objects.get(pk=record["id"]).evidence.name
     assert stored.startswith("evidence/changshan/")
     assert "donation" not in stored  # unguessable names
+
+
+def test_two_simultaneous_retries_with_one_key_create_one_record(django_db_blocker) -> None:
+    """A phone that times out and retries at once: two connections, one Idempotency-Key."""
+    import threading
+
+    from django.db import connections
+
+    from governance.actors import Actor
+    from governance.models import Household
+    from scoring import services
+    from tenants.accounts.models import User
+    from tenants.models import Township
+    from tests.fixtures import committed, demo_places
+
+    with committed(django_db_blocker):
+        places = demo_places("changshan")
+        township = Township.objects.get(schema_name="changshan")
+        results: list[object] = []
+        barrier = threading.Barrier(2)
+
+        def submit() -> None:
+            try:
+                with schema_context("changshan"):
+                    actor = Actor(user=User.objects.get(username="group_leader"), township=township)
+                    line = services.RecordLine(
+                        household=Household.objects.get(pk=places.in_scope),
+                        indicator=Indicator.objects.get(code="DZ01"),
+                        occurred_on=timezone.localdate(),
+                    )
+                    barrier.wait(timeout=30)
+                    records, created = services.point_records_submit(
+                        actor=actor, lines=[line], idempotency_key="retry-race-1"
+                    )
+                    results.append((records[0].pk, created))
+            except Exception as exc:
+                results.append(repr(exc))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=submit) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        try:
+            assert sorted(created for _, created in results) == [False, True], results
+            assert results[0][0] == results[1][0]
+            assert count("changshan", idempotency_key__startswith="retry-race-1#") == 1
+        finally:
+            with schema_context("changshan"):
+                PointRecord.objects.filter(idempotency_key__startswith="retry-race-1#").delete()
