@@ -36,11 +36,13 @@ def pytest_ignore_collect(collection_path, config: pytest.Config) -> bool | None
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Migrate (pytest-django did the public schema) and seed the demo once per worker."""
+    """Migrate (pytest-django did the public schema) and seed the demo once per worker, on the
+    day of the session's demo calendar (tests.fixtures.session_calendar)."""
     from config.demo.seed import seed_demo
+    from tests.fixtures import session_calendar
 
     with django_db_blocker.unblock():
-        seed_demo()
+        seed_demo(today=session_calendar().today)
         connection.set_schema_to_public()
 
 

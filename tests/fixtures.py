@@ -1,7 +1,9 @@
-"""Shared fixtures: township hosts, API clients as demo users, a real Celery worker."""
+"""Shared fixtures: township hosts, API clients as demo users, a real Celery worker, the
+demo's calendar."""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -16,15 +18,32 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.demo import months as demo_months
+from config.demo.months import DemoCalendar
 from governance.models import Household, Resident, RoleAssignment
 from tenants.models import Township
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "jifenbao-demo"
+
+
+@functools.cache
+def session_calendar() -> DemoCalendar:
+    """The demo's months for this test session (computed once per process, on the township's
+    local date): tests/conftest.py seeds the demo with it, and the tests name the months
+    through it, so the seed and the tests agree whatever day the suite runs on."""
+    return demo_months.demo_calendar(timezone.localdate())
+
+
+@pytest.fixture(scope="session")
+def demo_calendar() -> DemoCalendar:
+    """``demo_calendar.publicity_label`` → the month in publicity ("YYYY-MM"), and so on."""
+    return session_calendar()
 
 
 def host(slug: str | None) -> str:

@@ -1,9 +1,11 @@
-"""The demo's months: four finalized (2026-07 … 2026-10), November in publicity with an
-open objection, and the current month open with approved and pending records."""
+"""The demo's months, relative to the day the demo is seeded (see ``DemoCalendar``): six
+months final and credited as beans, last month in publicity with an open objection, and the
+current month open with approved and pending records."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,14 +19,110 @@ from scoring.models import Indicator, Month, PointRecord, Review
 from tenants.accounts.models import User
 from tenants.models import Township
 
-FINAL = [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)]
-PUBLICITY = date(2026, 11, 1)
+FINAL_MONTHS = 6  # six consecutive months always hold one complete calendar quarter
 
 
-def seed_months(township: Township) -> None:
+# ---------------------------------------------------------------- the calendar
+def month_label(period: date) -> str:
+    """``YYYY-MM``: how the API and the pages name a month."""
+    return f"{period:%Y-%m}"
+
+
+def quarter_label(period: date) -> str:
+    """``YYYY-Qn``: the calendar quarter a month belongs to."""
+    return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
+
+
+def previous_period(period: date) -> date:
+    return (period.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """Which months the demo holds, for a given day (the township's local date).
+
+    - ``current``: the first day of today's month; open, with approved and pending records
+      dated from its first day up to ``today``.
+    - ``publicity``: the month before; closed, confirmed by every village and published when
+      the demo is seeded, so its objections are open for ``publicity_days`` from then on (the
+      demo's open objection is raised at that moment too). Redemptions are dated in it.
+    - ``finals``: the six months before ``publicity``, oldest first; all final and credited.
+    - ``quarter``: the latest calendar quarter all of whose months are in ``finals``; rated.
+    - ``year``: the year of the last final month (the annual awards the tests decide).
+
+    The tests compute it with the same function and day as the seed (tests/fixtures.py).
+    """
+
+    today: date
+    current: date
+    publicity: date
+    finals: tuple[date, ...]
+    quarter: str
+    year: int
+
+    @property
+    def current_label(self) -> str:
+        return month_label(self.current)
+
+    @property
+    def publicity_label(self) -> str:
+        return month_label(self.publicity)
+
+    @property
+    def final_labels(self) -> tuple[str, ...]:
+        return tuple(month_label(p) for p in self.finals)
+
+    @property
+    def last_final(self) -> date:
+        return self.finals[-1]
+
+    @property
+    def last_final_label(self) -> str:
+        return month_label(self.finals[-1])
+
+    @property
+    def unfinished_quarter(self) -> str:
+        """The quarter of the publicity month: not all of its months are final yet."""
+        return quarter_label(self.publicity)
+
+
+def demo_calendar(today: date) -> DemoCalendar:
+    """The demo's calendar on ``today`` (a pure function of the date)."""
+    current = today.replace(day=1)
+    publicity = previous_period(current)
+    finals = [previous_period(publicity)]
+    while len(finals) < FINAL_MONTHS:
+        finals.insert(0, previous_period(finals[0]))
+    complete = [
+        quarter_label(end)
+        for end in finals
+        if end.month % 3 == 0 and previous_period(previous_period(end)) in finals
+    ]
+    return DemoCalendar(
+        today=today,
+        current=current,
+        publicity=publicity,
+        finals=tuple(finals),
+        quarter=complete[-1],
+        year=finals[-1].year,
+    )
+
+
+def township_today(township: Township) -> date:
+    """The township's local date now."""
+    return services.township_now(township).date()
+
+
+# ---------------------------------------------------------------- seeding
+def seed_months(township: Township, calendar: DemoCalendar) -> None:
+    """Seed the months of ``calendar`` once (a township with months is left as it is)."""
     if Month.objects.exists():
         return
+    # Who earns what comes from one stream and the days of the records from another, so the
+    # demo's points (and everything that follows from them: beans, deficits, tiers, the review
+    # queue) are the same whatever day it is seeded on; only the dates move.
     rng = random.Random(f"jifenbao-demo-months-{township.slug}")
+    days = random.Random(f"jifenbao-demo-days-{township.slug}")
     tz = ZoneInfo(township.settings.timezone)
     admin = Actor(user=User.objects.get(username="town_admin"), township=township)
     households = list(
@@ -34,35 +132,74 @@ def seed_months(township: Township) -> None:
         Indicator.objects.filter(is_active=True, evidence_required=False).select_related("category")
     )
     reviewers = _village_reviewers()
-    for period in [*FINAL, PUBLICITY]:
+    # The final months: closed the morning after, confirmed the next day, finalized once
+    # their publicity was over (all of it in the past).
+    for period in calendar.finals:
         month = Month.objects.create(period=period)
-        _records(rng, month, households, indicators, reviewers, approved=True)
+        _records(rng, month, households, indicators, reviewers, days=days, approved=True)
         closing = datetime.combine(
             services.next_period(period), datetime.min.time(), tzinfo=tz
         ) + timedelta(hours=9)
         services.month_close(actor=admin, month=month, at=closing)
-        for village, leader in reviewers.items():
-            services.month_confirm(
-                actor=Actor(user=leader, township=township),
-                month=month,
-                village=village,
-                meeting_type=rng.choice(["party_day", "deliberation_day"]),
-                meeting_date=(closing + timedelta(days=1)).date(),
-                attendees="村“两委”干部、网格员、联户小组长",
-                at=closing + timedelta(days=1),
-            )
+        _confirm(
+            rng,
+            township,
+            month,
+            reviewers,
+            on=(closing + timedelta(days=1)).date(),
+            at=closing + timedelta(days=1),
+        )
         month.refresh_from_db()
-        if period in FINAL:
-            services.month_finalize(
-                actor=None,
-                month=month,
-                at=required(month.publicity_ends_at, "publicity end") + timedelta(hours=1),
-            )
-    _open_objection(township)
-    current = services.period_of(timezone.localdate())
-    month, _ = Month.objects.get_or_create(period=current)
-    _records(rng, month, households, indicators, reviewers, approved=True, share=0.25)
-    _records(rng, month, households, indicators, reviewers, approved=False, share=0.15)
+        services.month_finalize(
+            actor=None,
+            month=month,
+            at=required(month.publicity_ends_at, "publicity end") + timedelta(hours=1),
+        )
+    # Last month: closed, confirmed and published now, so its objection window is open for
+    # the township's publicity_days from the moment the demo is seeded, whatever the date.
+    now = timezone.now()
+    month = Month.objects.create(period=calendar.publicity)
+    _records(rng, month, households, indicators, reviewers, days=days, approved=True)
+    services.month_close(actor=admin, month=month, at=now)
+    _confirm(rng, township, month, reviewers, on=calendar.today, at=now)
+    month.refresh_from_db()
+    _open_objection(township, month, at=now)
+    # This month: open, records from its first day up to today.
+    month, _ = Month.objects.get_or_create(period=calendar.current)
+    for approved, share in ((True, 0.25), (False, 0.15)):
+        _records(
+            rng,
+            month,
+            households,
+            indicators,
+            reviewers,
+            days=days,
+            approved=approved,
+            share=share,
+            last_day=calendar.today,
+        )
+
+
+def _confirm(
+    rng: random.Random,
+    township: Township,
+    month: Month,
+    reviewers: dict[GridUnit, User],
+    *,
+    on: date,
+    at: datetime,
+) -> None:
+    """Every village's leading group confirms the month (the last confirmation publishes it)."""
+    for village, leader in reviewers.items():
+        services.month_confirm(
+            actor=Actor(user=leader, township=township),
+            month=month,
+            village=village,
+            meeting_type=rng.choice(["party_day", "deliberation_day"]),
+            meeting_date=on,
+            attendees="村“两委”干部、网格员、联户小组长",
+            at=at,
+        )
 
 
 def _village_reviewers() -> dict[GridUnit, User]:
@@ -83,11 +220,14 @@ def _records(
     indicators: list[Indicator],
     reviewers: dict[GridUnit, User],
     *,
+    days: random.Random,
     approved: bool,
     share: float = 0.8,
+    last_day: date | None = None,
 ) -> None:
-    """Bulk records within caps: most households earn a few points, some lose a few."""
-    last_day = min(services.period_end(month.period), timezone.localdate())
+    """Bulk records within caps: most households earn a few points, some lose a few; dated
+    from the month's first day to ``last_day`` (its last day unless said)."""
+    last_day = last_day or services.period_end(month.period)
     submitter = User.objects.get(username="info_admin")
     village_of = {v.path: leader for v, leader in reviewers.items()}
     now = timezone.now()
@@ -121,7 +261,7 @@ def _records(
                     quantity=quantity,
                     points=indicator.points * quantity,
                     occurred_on=month.period
-                    + timedelta(days=rng.randint(0, (last_day - month.period).days)),
+                    + timedelta(days=days.randint(0, (last_day - month.period).days)),
                     note="",
                     status=PointRecord.Status.APPROVED if approved else PointRecord.Status.PENDING,
                     submitted_by=submitter,
@@ -140,11 +280,10 @@ def _records(
         )
 
 
-def _open_objection(township: Township) -> None:
-    """The demo resident objects to a deduction on their household in November."""
+def _open_objection(township: Township, month: Month, *, at: datetime) -> None:
+    """The demo resident objects to a deduction on their household in the publicity month."""
     resident = User.objects.get(username="resident")
     household = resident.resident.household
-    month = Month.objects.get(period=PUBLICITY)
     record = (
         PointRecord.objects.filter(month=month, household=household, status="approved")
         .order_by("points")
@@ -156,5 +295,5 @@ def _open_objection(township: Township) -> None:
         month=month,
         record=record,
         reason="这条记录的日期我家不在村里，请核实。",
-        at=required(month.published_at, "publication time") + timedelta(hours=2),
+        at=at,
     )

@@ -1,12 +1,14 @@
 """The demo's beans: a stocked 共富超市 operated by ``merchant``, a partner bank, past
-redemptions, the third quarter rated with tiers, and a household on the negative list."""
+redemptions (in the publicity month), the calendar's quarter rated with tiers, and a household
+on the negative list. Dates come from the demo's calendar (config/demo/months.py)."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from config.demo.months import DemoCalendar
 from config.demo.required import required
 from governance.actors import Actor
 from governance.models import GridUnit, Household
@@ -29,7 +31,7 @@ BANK_SERVICES = [
 ]
 
 
-def seed_rewards(township: Township) -> None:
+def seed_rewards(township: Township, calendar: DemoCalendar) -> None:
     if Merchant.objects.exists():
         return
     rng = random.Random(f"jifenbao-demo-rewards-{township.slug}")
@@ -66,7 +68,8 @@ def seed_rewards(township: Township) -> None:
     services.merchant_operator_set(actor=admin, merchant=shop, user=merchant_user, operates=True)
     operator = Actor(user=merchant_user, township=township)
 
-    # Past redemptions at the village's shop, on days after the credits arrived.
+    # Past redemptions at the village's shop, on days 10…27 of the publicity month: after the
+    # last final month's credit arrived, and none today.
     goods = list(Product.objects.filter(merchant=shop).order_by("bean_price"))
     accounts = list(
         BeanAccount.objects.filter(household__unit__path__startswith=village.path, balance__gte=20)
@@ -79,7 +82,7 @@ def seed_rewards(township: Township) -> None:
             continue
         product = rng.choice(affordable)
         when = datetime.combine(
-            date(2026, 11, 10) + timedelta(days=index % 18), time(10, 0), tzinfo=tz
+            calendar.publicity + timedelta(days=9 + index % 18), time(10, 0), tzinfo=tz
         )
         services.redemption_create(
             actor=operator,
@@ -89,20 +92,21 @@ def seed_rewards(township: Township) -> None:
             at=when,
         )
 
-    # 一季一评比 for the third quarter (July–September are final).
-    if not TierRating.objects.filter(quarter="2026-Q3").exists():
-        services.quarter_rate(actor=admin, label="2026-Q3")
+    # 一季一评比 for the latest quarter whose three months are final.
+    if not TierRating.objects.filter(quarter=calendar.quarter).exists():
+        services.quarter_rate(actor=admin, label=calendar.quarter)
 
-    # A household on the negative list: no awards this year, for illegal burning of straw.
+    # A household on the negative list: no awards, for a year from the first final month.
     household = (
         Household.objects.filter(unit__path__startswith=village.path).order_by("-number").first()
     )
+    starts = calendar.finals[0]  # the first of a month: a year later always exists
     if not NegativeListEntry.objects.exists():
         services.negative_entry_create(
             actor=admin,
             household=required(household, "household in the village"),
             kind=NegativeListEntry.Kind.NO_AWARDS,
             reason="屡次违反村规民约，经村民代表会议决定列入负面清单",
-            starts_on=date(2026, 10, 1),
-            ends_on=date(2027, 9, 30),
+            starts_on=starts,
+            ends_on=starts.replace(year=starts.year + 1) - timedelta(days=1),
         )

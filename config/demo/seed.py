@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,9 @@ class DemoSummary:
     created_townships: list[str]
 
 
-def seed_demo() -> DemoSummary:
+def seed_demo(*, today: date | None = None) -> DemoSummary:
+    """Seed the demo; its months follow ``today`` (default: each township's local date), see
+    config/demo/months.py ``DemoCalendar``."""
     tenant_connection().set_schema_to_public()
     county = county_get_or_create(slug=COUNTY[0], name=COUNTY[1])
     created = []
@@ -48,7 +51,7 @@ def seed_demo() -> DemoSummary:
         township = Township.objects.get(schema_name=slug)
         with schema_context(slug):
             _township_accounts()
-            _grid(township)
+            _grid(township, today)
     return DemoSummary(created_townships=created)
 
 
@@ -69,14 +72,15 @@ def _public_accounts(county: County) -> None:
 
 
 @transaction.atomic
-def _grid(township: Township) -> None:
+def _grid(township: Township, today: date | None) -> None:
     from config.demo.grid import assign_demo_accounts, seed_grid
-    from config.demo.months import seed_months
+    from config.demo.months import demo_calendar, seed_months, township_today
     from config.demo.rewards import seed_rewards
 
+    calendar = demo_calendar(today or township_today(township))
     assign_demo_accounts(seed_grid(township), township)
-    seed_months(township)
-    seed_rewards(township)
+    seed_months(township, calendar)
+    seed_rewards(township, calendar)
 
 
 @transaction.atomic

@@ -6,7 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.fixtures import session_calendar
+
 pytestmark = pytest.mark.django_db
+
+FINAL = session_calendar().last_final_label  # a final month of the demo, with results
 
 ENDPOINTS = [
     "households",
@@ -19,9 +23,9 @@ ENDPOINTS = [
     "records",
     "months",
     "objections",
-    "months/2026-10/results/?kind=households&",
-    "months/2026-10/results/?kind=units&",
-    "months/2026-10/results/?kind=leaders&",
+    f"months/{FINAL}/results/?kind=households&",
+    f"months/{FINAL}/results/?kind=units&",
+    f"months/{FINAL}/results/?kind=leaders&",
     "ledger",
     "ledger/accounts",
     "merchants",

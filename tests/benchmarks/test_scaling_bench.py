@@ -44,7 +44,7 @@ from rest_framework.test import APIClient
 
 from tenants.models import Township
 from tenants.services import base_schema_ensure, township_create
-from tests.fixtures import ROOT, committed, libpq_url, make_client
+from tests.fixtures import ROOT, committed, libpq_url, make_client, session_calendar
 from tests.tenants.test_schema_design import (  # noqa: F401 - the test also runs here, first:
     design_checks,  # being this module's one django_db test, it makes pytest-django create
     test_schema_design_keeps_citus_schema_sharding_possible,  # the test database for a lone run
@@ -56,7 +56,7 @@ WARMUP = 10
 CHECKPOINTS = (50, 100)  # and 2 and TOTAL: where migrate_schemas is timed as schemas grow
 DEMO = ("changshan", "weiqiao")
 SLUG_REGEX = r"^s[0-9]{3}$"  # s001 … s199: nothing else in the demo looks like this
-FINAL_MONTH = "2026-10"  # config/demo/months.py: 2026-07 … 2026-10 are final
+FINAL_MONTH = session_calendar().last_final_label  # a final month of the demo
 ENDPOINTS = [
     ("GET /api/v1/township/", "town_admin", "/api/v1/township/"),
     ("GET /api/v1/me/", "town_admin", "/api/v1/me/"),

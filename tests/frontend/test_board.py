@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from django_tenants.utils import schema_context
@@ -31,13 +30,13 @@ def board_rows(page: str) -> dict[str, tuple[str, int]]:
     return {number: (head, int(points)) for number, head, points in rows}
 
 
-def test_the_board_is_public_and_shows_the_township_and_its_bean(web) -> None:
+def test_the_board_is_public_and_shows_the_township_and_its_bean(web, demo_calendar) -> None:
     response = web("changshan").get("/board/")
     assert response.status_code == 200
     page = html(response)
     assert "长山镇" in page
     assert "山药豆" in page
-    assert "2026-11" in page
+    assert demo_calendar.publicity_label in page
     assert "公示截止" in page
     assert "提出异议" in page
     assert "退出" not in page
@@ -61,12 +60,12 @@ def test_the_board_never_shows_id_numbers_phones_or_full_names(web) -> None:
         assert full not in page
 
 
-def test_the_board_shows_the_published_points(web) -> None:
+def test_the_board_shows_the_published_points(web, demo_calendar) -> None:
     page = html(web("changshan").get("/board/?page_size=200"))
     rows = board_rows(page)
     with schema_context("changshan"):
         snapshot = MonthSnapshot.objects.get(
-            month__period=date(2026, 11, 1), superseded_at__isnull=True
+            month__period=demo_calendar.publicity, superseded_at__isnull=True
         )
     published = {
         number: points for _id, number, _unit, points, _n in snapshot.content["households"]
@@ -90,8 +89,8 @@ def test_no_other_townships_data(web) -> None:
     assert "管区" in weiqiao
 
 
-def test_an_earlier_final_month_can_be_shown(web) -> None:
-    page = html(web("changshan").get("/board/?month=2026-10"))
+def test_an_earlier_final_month_can_be_shown(web, demo_calendar) -> None:
+    page = html(web("changshan").get(f"/board/?month={demo_calendar.last_final_label}"))
     assert "已确认" in page
     assert "公示期已结束" in page
 

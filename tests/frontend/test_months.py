@@ -46,34 +46,38 @@ def village_of(username: str) -> GridUnit:
         ).unit
 
 
-def test_only_the_admin_gets_the_buttons(web) -> None:
+def test_only_the_admin_gets_the_buttons(web, demo_calendar) -> None:
     admin = html(web("changshan", "town_admin").get("/months/"))
     leader = html(web("changshan", "village_leader").get("/months/"))
-    assert "/months/2026-12/close/" in admin
-    assert "/months/2026-11/finalize/" in admin
+    assert f"/months/{demo_calendar.current_label}/close/" in admin
+    assert f"/months/{demo_calendar.publicity_label}/finalize/" in admin
     assert "/close/" not in leader
     assert "/finalize/" not in leader
     assert "公示中" in leader
     assert "已确认" in leader
 
 
-def test_the_admin_is_told_why_a_month_cannot_close(web) -> None:
-    response = web("changshan", "town_admin").post("/months/2026-12/close/")
+def test_the_admin_is_told_why_a_month_cannot_close(web, demo_calendar) -> None:
+    current = demo_calendar.current_label
+    response = web("changshan", "town_admin").post(f"/months/{current}/close/")
     assert response.status_code == 422
-    assert '<p class="error">2026-12 尚未结束，不能结算。</p>' in html(response)
-    assert state("2026-12") == "open"
+    assert f'<p class="error">{current} 尚未结束，不能结算。</p>' in html(response)
+    assert state(current) == "open"
 
 
-def test_the_admin_is_told_why_a_month_cannot_be_finalized(web) -> None:
-    response = web("changshan", "town_admin").post("/months/2026-11/finalize/")
+def test_the_admin_is_told_why_a_month_cannot_be_finalized(web, demo_calendar) -> None:
+    publicity = demo_calendar.publicity_label
+    response = web("changshan", "town_admin").post(f"/months/{publicity}/finalize/")
     assert response.status_code == 422
     assert "公示期到" in html(response)
-    assert state("2026-11") == "publicity"
+    assert state(publicity) == "publicity"
 
 
 @pytest.mark.parametrize("action", ["close", "publish", "finalize"])
-def test_a_village_leader_may_not_move_the_month(web, action) -> None:
-    response = web("changshan", "village_leader").post(f"/months/2026-11/{action}/")
+def test_a_village_leader_may_not_move_the_month(web, action, demo_calendar) -> None:
+    response = web("changshan", "village_leader").post(
+        f"/months/{demo_calendar.publicity_label}/{action}/"
+    )
     assert response.status_code == 403
     assert "只有乡镇管理员" in html(response)
 
@@ -121,72 +125,71 @@ def test_who_audits_nothing_cannot_confirm(web, closed_march) -> None:
     assert response.status_code == 403
 
 
-def test_drilling_down_from_the_village_to_a_households_records(web, changshan_places) -> None:
+def test_drilling_down_from_the_village_to_a_households_records(
+    web, changshan_places, demo_calendar
+) -> None:
     client = web("changshan", "village_leader")
     village = village_of("village_leader")
-    month_page = html(client.get("/months/2026-10/"))
-    assert f"/months/2026-10/units/{village.pk}/" in month_page
-    unit_page = html(client.get(f"/months/2026-10/units/{village.pk}/?page_size=200"))
-    shown = {int(pk) for pk in re.findall(r"/months/2026-10/households/(\d+)/", unit_page)}
+    final = demo_calendar.last_final_label
+    month_page = html(client.get(f"/months/{final}/"))
+    assert f"/months/{final}/units/{village.pk}/" in month_page
+    unit_page = html(client.get(f"/months/{final}/units/{village.pk}/?page_size=200"))
+    shown = {int(pk) for pk in re.findall(rf"/months/{final}/households/(\d+)/", unit_page)}
     assert shown == set(changshan_places.village_households)
     with schema_context("changshan"):
         micro_grids = list(GridUnit.objects.filter(parent=village).values_list("pk", flat=True))
         result = HouseholdMonthResult.objects.get(
-            month__period=date(2026, 10, 1), household_id=changshan_places.in_scope
+            month__period=demo_calendar.last_final, household_id=changshan_places.in_scope
         )
         approved = PointRecord.objects.filter(
-            month__period=date(2026, 10, 1),
+            month__period=demo_calendar.last_final,
             household_id=changshan_places.in_scope,
             status="approved",
         ).count()
     for pk in micro_grids:
-        assert f"/months/2026-10/units/{pk}/" in unit_page
-    household_page = html(client.get(f"/months/2026-10/households/{changshan_places.in_scope}/"))
+        assert f"/months/{final}/units/{pk}/" in unit_page
+    household_page = html(client.get(f"/months/{final}/households/{changshan_places.in_scope}/"))
     assert f"<b>{result.points}</b><span>月度积分</span>" in household_page
     assert f"<b>{approved}</b><span>条已通过记录</span>" in household_page
 
 
-def test_another_villages_unit_and_household_are_404(web, changshan_places) -> None:
+def test_another_villages_unit_and_household_are_404(web, changshan_places, demo_calendar) -> None:
     client = web("changshan", "village_leader")
     other = village_of("group_leader_other")
-    assert client.get(f"/months/2026-10/units/{other.pk}/").status_code == 404
+    final = demo_calendar.last_final_label
+    assert client.get(f"/months/{final}/units/{other.pk}/").status_code == 404
     assert (
-        client.get(f"/months/2026-10/households/{changshan_places.out_of_scope}/").status_code
+        client.get(f"/months/{final}/households/{changshan_places.out_of_scope}/").status_code
         == 404
     )
 
 
-def test_an_open_month_has_no_results_to_drill_into(web) -> None:
+def test_an_open_month_has_no_results_to_drill_into(web, demo_calendar) -> None:
     village = village_of("village_leader")
-    assert (
-        web("changshan", "village_leader").get(f"/months/2026-12/units/{village.pk}/").status_code
-        == 404
-    )
+    url = f"/months/{demo_calendar.current_label}/units/{village.pk}/"
+    assert web("changshan", "village_leader").get(url).status_code == 404
 
 
-def test_a_leaders_score_and_its_two_halves(web) -> None:
+def test_a_leaders_score_and_its_two_halves(web, demo_calendar) -> None:
     with schema_context("changshan"):
         result = LeaderMonthResult.objects.select_related("assignment").get(
-            month__period=date(2026, 10, 1), user__username="microgrid_leader"
+            month__period=demo_calendar.last_final, user__username="microgrid_leader"
         )
-    page = html(
-        web("changshan", "village_leader").get(f"/months/2026-10/leaders/{result.assignment_id}/")
-    )
+    url = f"/months/{demo_calendar.last_final_label}/leaders/{result.assignment_id}/"
+    page = html(web("changshan", "village_leader").get(url))
     own_half = (result.own_weight * result.own_points).quantize(Decimal("0.01"))
     unit_half = ((1 - result.own_weight) * result.unit_average).quantize(Decimal("0.01"))
     assert f"<b>{result.score}</b>" in page
     assert re.search(rf'data-half="own">.*?>{own_half}</td>', page, flags=re.S)
     assert re.search(rf'data-half="unit">.*?>{unit_half}</td>', page, flags=re.S)
-    outsider = web("changshan", "group_leader_other").get(
-        f"/months/2026-10/leaders/{result.assignment_id}/"
-    )
+    outsider = web("changshan", "group_leader_other").get(url)
     assert outsider.status_code == 404
 
 
-def test_the_unit_page_lists_households_in_constant_queries(web) -> None:
+def test_the_unit_page_lists_households_in_constant_queries(web, demo_calendar) -> None:
     village = village_of("village_leader")
     client = web("changshan", "village_leader")
-    url = f"/months/2026-10/units/{village.pk}/"
+    url = f"/months/{demo_calendar.last_final_label}/units/{village.pk}/"
     assert count_queries(client, f"{url}?page_size=1") == count_queries(
         client, f"{url}?page_size=100"
     )

@@ -4,6 +4,7 @@ the eligibility report per village; everyone else gets 403."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django_tenants.utils import schema_context
@@ -121,22 +122,24 @@ def test_an_entry_of_another_village_is_404(web) -> None:
     assert f'id="negative-{elsewhere.pk}"' not in html(client.get("/negative/?state=all"))
 
 
-def test_the_eligibility_report_per_village_and_its_workbook(web) -> None:
+def test_the_eligibility_report_per_village_and_its_workbook(web, demo_calendar) -> None:
     client = web(SLUG, "town_admin")
     with schema_context(SLUG):
         entry = NegativeListEntry.objects.select_related("household").get(kind="no_awards")
         village = RoleAssignment.objects.get(user__username="village_leader", kind="leader").unit
-    page = html(client.get("/negative/eligibility/", {"village": village.pk, "on": "2026-12-05"}))
+    today = demo_calendar.today.isoformat()
+    page = html(client.get("/negative/eligibility/", {"village": village.pk, "on": today}))
     assert f'data-household="{entry.household_id}"' in page
     assert "取消评先选优资格" in page
     assert "不可以" in page
     download = client.get(
-        "/negative/eligibility/", {"village": village.pk, "on": "2026-12-05", "export": "xlsx"}
+        "/negative/eligibility/", {"village": village.pk, "on": today, "export": "xlsx"}
     )
     rows = list(load_workbook(io.BytesIO(download.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "户号"
     assert rows[1][0] == entry.household.number
-    before = html(client.get("/negative/eligibility/", {"on": "2026-09-01"}))
+    the_day_before = (entry.starts_on - timedelta(days=1)).isoformat()
+    before = html(client.get("/negative/eligibility/", {"on": the_day_before}))
     assert f'data-household="{entry.household_id}"' not in before  # not yet in force
 
 

@@ -16,9 +16,12 @@ def demo_objection() -> Objection:
         return Objection.objects.select_related("record").get(status="open")
 
 
-def test_a_resident_raises_an_objection_on_their_household(web, changshan_places) -> None:
+def test_a_resident_raises_an_objection_on_their_household(
+    web, changshan_places, demo_calendar
+) -> None:
     client = web("changshan", "resident")
-    url = f"/months/2026-11/households/{changshan_places.resident_household}/objections/"
+    month = demo_calendar.publicity_label
+    url = f"/months/{month}/households/{changshan_places.resident_household}/objections/"
     empty = client.post(url, {"reason": ""})
     assert empty.status_code == 422
     assert field_errors(empty, "reason") == ["该字段是必填项。"]
@@ -28,16 +31,22 @@ def test_a_resident_raises_an_objection_on_their_household(web, changshan_places
         assert Objection.objects.filter(reason="本月义务劳动未记录", status="open").exists()
 
 
-def test_a_resident_cannot_object_for_another_household(web, changshan_places) -> None:
+def test_a_resident_cannot_object_for_another_household(
+    web, changshan_places, demo_calendar
+) -> None:
+    month = demo_calendar.publicity_label
     response = web("changshan", "resident").post(
-        f"/months/2026-11/households/{changshan_places.in_scope}/objections/", {"reason": "x"}
+        f"/months/{month}/households/{changshan_places.in_scope}/objections/", {"reason": "x"}
     )
     assert response.status_code == 404
 
 
-def test_outside_publicity_the_objection_is_refused_with_the_reason(web, changshan_places) -> None:
+def test_outside_publicity_the_objection_is_refused_with_the_reason(
+    web, changshan_places, demo_calendar
+) -> None:
+    month = demo_calendar.last_final_label  # final: its publicity is over
     response = web("changshan", "resident").post(
-        f"/months/2026-10/households/{changshan_places.resident_household}/objections/",
+        f"/months/{month}/households/{changshan_places.resident_household}/objections/",
         {"reason": "太晚了"},
     )
     assert response.status_code == 422

@@ -101,9 +101,12 @@ def test_evidence_is_required_where_the_catalog_says_so(web, changshan_places) -
     assert record.evidence.name.startswith("evidence/")
 
 
-def test_a_month_that_is_no_longer_open_is_refused_next_to_the_date(web, changshan_places) -> None:
+def test_a_month_that_is_no_longer_open_is_refused_next_to_the_date(
+    web, changshan_places, demo_calendar
+) -> None:
+    in_publicity = demo_calendar.publicity.replace(day=20).isoformat()
     response = web("changshan", "group_leader").post(
-        "/records/new/", body(changshan_places.in_scope, "DZ01", occurred_on="2026-11-20")
+        "/records/new/", body(changshan_places.in_scope, "DZ01", occurred_on=in_publicity)
     )
     assert response.status_code == 422
     assert "公示中" in field_errors(response, "occurred_on")[0]

@@ -1,9 +1,8 @@
-"""Quarterly tiers on the demo's third quarter, annual awards, certificates, reports."""
+"""Quarterly tiers on the demo's rated quarter, annual awards, certificates, reports."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from django.db.models import Sum
@@ -16,14 +15,19 @@ from rewards import services
 from rewards.ledger import ledger_verify
 from rewards.models import LedgerEntry, NegativeListEntry, TierRating, TierShare
 from tenants.errors import Conflict
+from tests.fixtures import session_calendar
 from tests.rewards.conftest import actor
 
 pytestmark = pytest.mark.django_db
 
+CALENDAR = session_calendar()
+QUARTER = CALENDAR.quarter  # the demo rated it
+YEAR = CALENDAR.year
+
 
 def test_the_demo_quarter_is_rated_at_both_levels_and_shares_add_up() -> None:
     with schema_context("changshan"):
-        ratings = list(TierRating.objects.filter(quarter="2026-Q3"))
+        ratings = list(TierRating.objects.filter(quarter=QUARTER))
         assert {r.level_depth for r in ratings} == {2, 3}  # 微网格 and 联户小组, separately
         gold = [r for r in ratings if r.tier == "gold"]
         assert gold
@@ -45,18 +49,19 @@ def test_rating_a_quarter_twice_pays_once_and_an_unfinished_quarter_is_refused()
     with schema_context("changshan"):
         admin = actor("town_admin")
         before = LedgerEntry.objects.filter(kind="tier_award").count()
-        again = services.quarter_rate(actor=admin, label="2026-Q3")
-        assert len(again) == TierRating.objects.filter(quarter="2026-Q3").count()
+        again = services.quarter_rate(actor=admin, label=QUARTER)
+        assert len(again) == TierRating.objects.filter(quarter=QUARTER).count()
         assert LedgerEntry.objects.filter(kind="tier_award").count() == before
         with pytest.raises(Conflict) as excinfo:
-            services.quarter_rate(actor=admin, label="2026-Q4")  # November is in publicity
+            # the quarter of the month in publicity
+            services.quarter_rate(actor=admin, label=CALENDAR.unfinished_quarter)
         assert excinfo.value.code == "quarter_not_final"
 
 
 def test_a_household_barred_from_awards_gets_no_annual_award() -> None:
     with schema_context("weiqiao"):
         admin = actor("town_admin", "weiqiao")
-        beans = services.household_beans_in_year(year=2026)
+        beans = services.household_beans_in_year(year=YEAR)
         village = GridUnit.objects.filter(level__is_village=True).order_by("path").first()
         in_village = {
             h.pk: h for h in Household.objects.filter(unit__path__startswith=village.path)
@@ -67,9 +72,9 @@ def test_a_household_barred_from_awards_gets_no_annual_award() -> None:
             household=in_village[best],
             kind="no_awards",
             reason="秸秆焚烧被处罚",
-            starts_on=date(2026, 6, 1),
+            starts_on=CALENDAR.finals[0],  # in force on the day of the decision
         )
-        awards = services.annual_awards_decide(actor=admin, year=2026, award_beans=50)
+        awards = services.annual_awards_decide(actor=admin, year=YEAR, award_beans=50)
         awarded = {a.household_id for a in awards}
         assert best not in awarded  # the best household of the village is left out
         village_awards = [a for a in awards if a.village_id == village.pk]
@@ -77,7 +82,7 @@ def test_a_household_barred_from_awards_gets_no_annual_award() -> None:
         assert all(a.beans > 0 for a in awards)
         assert LedgerEntry.objects.filter(kind="annual_award").count() == len(awards)
         # idempotent
-        assert len(services.annual_awards_decide(actor=admin, year=2026, award_beans=50)) == len(
+        assert len(services.annual_awards_decide(actor=admin, year=YEAR, award_beans=50)) == len(
             awards
         )
         assert LedgerEntry.objects.filter(kind="annual_award").count() == len(awards)
@@ -85,12 +90,12 @@ def test_a_household_barred_from_awards_gets_no_annual_award() -> None:
 
 def test_the_certificate_is_a_chinese_pdf_with_the_name_and_the_bean(api) -> None:
     with schema_context("changshan"):
-        awards = services.annual_awards_decide(actor=actor("town_admin"), year=2026)
+        awards = services.annual_awards_decide(actor=actor("town_admin"), year=YEAR)
         award = awards[0]
         household = Household.objects.prefetch_related("residents").get(pk=award.household_id)
         head = next(r.name for r in household.residents.all() if r.is_household_head)
     response = api("changshan", "town_admin").get(
-        f"/api/v1/awards/2026/certificates/{award.household_id}/"
+        f"/api/v1/awards/{YEAR}/certificates/{award.household_id}/"
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -106,20 +111,21 @@ def test_the_certificate_is_a_chinese_pdf_with_the_name_and_the_bean(api) -> Non
 
 def test_party_member_report_and_assessment(api) -> None:
     client = api("changshan", "town_admin")
-    response = client.get("/api/v1/awards/2026/party-members/")
+    response = client.get(f"/api/v1/awards/{YEAR}/party-members/")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("村", "网格", "户号", "党员", "备注", "全年")
     assert len(rows) > 10
-    assessment = client.get("/api/v1/awards/2026/assessment/").json()
+    assessment = client.get(f"/api/v1/awards/{YEAR}/assessment/").json()
     villages = assessment["villages"]
     assert {v["name"] for v in villages} >= {"东关村", "北关村", "范家村"}
     assert sum(v["households"] for v in villages) == sum(
         u["households"] for u in assessment["units_below_village"]
     )
     assert (
-        api("changshan", "group_leader").get("/api/v1/awards/2026/assessment/").status_code == 403
+        api("changshan", "group_leader").get(f"/api/v1/awards/{YEAR}/assessment/").status_code
+        == 403
     )
 
 
@@ -139,7 +145,7 @@ def test_the_negative_list_lifecycle_and_eligibility(api) -> None:
             "household": household.pk,
             "kind": "reduced_rewards",
             "reason": "乱堆乱放屡教不改",
-            "starts_on": "2026-11-01",
+            "starts_on": CALENDAR.publicity.isoformat(),
         },
         format="json",
     )
@@ -147,12 +153,17 @@ def test_the_negative_list_lifecycle_and_eligibility(api) -> None:
     entry = created.json()["id"]
     outside = leader.post(
         "/api/v1/negative-list/",
-        {"household": elsewhere.pk, "kind": "no_awards", "reason": "x", "starts_on": "2026-11-01"},
+        {
+            "household": elsewhere.pk,
+            "kind": "no_awards",
+            "reason": "x",
+            "starts_on": CALENDAR.publicity.isoformat(),
+        },
         format="json",
     )
     assert outside.status_code == 404
     report = leader.get(
-        f"/api/v1/negative-list/eligibility/?village={village.pk}&on=2026-12-01"
+        f"/api/v1/negative-list/eligibility/?village={village.pk}&on={CALENDAR.current}"
     ).json()
     row = next(r for r in report if r["household"] == household.pk)
     assert row["tier_share"] == "half"
@@ -165,7 +176,7 @@ def test_the_negative_list_lifecycle_and_eligibility(api) -> None:
     )
     assert leader.post(f"/api/v1/negative-list/{entry}/remove/").json()["removed_at"]
     report = leader.get(
-        f"/api/v1/negative-list/eligibility/?village={village.pk}&on=2026-12-01"
+        f"/api/v1/negative-list/eligibility/?village={village.pk}&on={CALENDAR.current}"
     ).json()
     assert household.pk not in {r["household"] for r in report}
     with schema_context("changshan"):

@@ -1,7 +1,7 @@
-"""The permission matrix, objections' rows: raising one during publicity (the demo's
-November) and deciding it.
+"""The permission matrix, objections' rows: raising one during publicity (the demo's month
+in publicity, the one before the current month) and deciding it.
 
-- raise   POST /api/v1/objections/ {month: 2026-11, household}  → 201 | 404
+- raise   POST /api/v1/objections/ {month: YYYY-MM, household}  → 201 | 404
 - decide  POST /api/v1/objections/{id}/dismiss/                  → 200 | 403 | 404
 """
 
@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures import session_calendar
+
 pytestmark = pytest.mark.django_db
+
+CALENDAR = session_calendar()
+PUBLICITY = CALENDAR.publicity_label
 
 ROLES = [
     "town_admin",
@@ -44,7 +49,7 @@ def test_objection_permission_matrix(api, changshan_places, role) -> None:
     got = [
         client.post(
             "/api/v1/objections/",
-            {"month": "2026-11", "household": h, "reason": "请核实"},
+            {"month": PUBLICITY, "household": h, "reason": "请核实"},
             format="json",
         ).status_code
         for h in targets
@@ -53,7 +58,7 @@ def test_objection_permission_matrix(api, changshan_places, role) -> None:
     raised = [
         admin.post(
             "/api/v1/objections/",
-            {"month": "2026-11", "household": h, "reason": "核实"},
+            {"month": PUBLICITY, "household": h, "reason": "核实"},
             format="json",
         ).json()["id"]
         for h in targets
@@ -72,7 +77,7 @@ def test_a_resident_objects_for_their_own_household_only(api, changshan_places) 
     own = client.post(
         "/api/v1/objections/",
         {
-            "month": "2026-11",
+            "month": PUBLICITY,
             "household": changshan_places.resident_household,
             "reason": "日期有误",
         },
@@ -91,11 +96,11 @@ def test_a_resident_objects_for_their_own_household_only(api, changshan_places) 
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
-        ("post", "/api/v1/quarters/2026-Q3/", None),
-        ("post", "/api/v1/awards/2026/", {"award_beans": 10}),
+        ("post", f"/api/v1/quarters/{CALENDAR.quarter}/", None),
+        ("post", f"/api/v1/awards/{CALENDAR.year}/", {"award_beans": 10}),
         ("post", "/api/v1/merchants/", {"name": "新超市", "kind": "other"}),
         ("post", "/api/v1/indicators/", {"code": "X1", "name": "x", "category": 1, "points": 1}),
-        ("get", "/api/v1/awards/2026/assessment/", None),
+        ("get", f"/api/v1/awards/{CALENDAR.year}/assessment/", None),
     ],
 )
 def test_township_admin_only_endpoints(api, role, method, path, body) -> None:
