@@ -17,9 +17,11 @@ from django.db.models import Count, QuerySet
 from governance.actors import AUDIT, Actor
 from governance.models import GridUnit, Household
 from governance.selectors import household_list_for, unit_list_for
+from rewards.models import Merchant, MerchantUserObjectPermission
 from scoring import selectors
 from scoring.models import LeaderMonthResult, Month, Objection, PointRecord
 from scoring.services import next_period, villages_unconfirmed
+from tenants.accounts.models import User
 from tenants.models import Township
 
 
@@ -196,3 +198,34 @@ def top_units(*, actor: Actor) -> dict[str, Any]:
     if not isinstance(paths, list):
         return {"unit__parent__isnull": True}
     return {"unit__path__in": paths}
+
+
+OPERATE_MERCHANT = "operate_merchant"
+
+
+def merchant_operators(*, actor: Actor, merchant: Merchant) -> QuerySet[User]:
+    """The accounts that operate ``merchant``'s counter (its ``operate_merchant`` object
+    permissions), by username.
+
+    No selector lists a merchant's operators, so this reads guardian's permission rows
+    itself — for the township admin only, who grants them (anyone else gets none)."""
+    if not actor.is_township_admin:
+        return User.objects.none()
+    user_ids = MerchantUserObjectPermission.objects.filter(
+        content_object=merchant, permission__codename=OPERATE_MERCHANT
+    ).values("user_id")
+    return User.objects.filter(pk__in=user_ids).order_by("username")
+
+
+def operator_counts(*, actor: Actor, merchant_ids: list[int]) -> dict[int, int]:
+    """Merchant id → how many accounts operate it, for the merchants on a page (1 query)."""
+    if not actor.is_township_admin:
+        return {}
+    return dict(
+        MerchantUserObjectPermission.objects.filter(
+            content_object_id__in=merchant_ids, permission__codename=OPERATE_MERCHANT
+        )
+        .order_by()
+        .values_list("content_object_id")
+        .annotate(n=Count("id"))
+    )

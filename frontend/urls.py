@@ -11,6 +11,7 @@ from frontend.views import (
     home,
     households,
     manage,
+    merchants,
     months,
     negative,
     objections,
@@ -18,6 +19,7 @@ from frontend.views import (
     records,
     review,
     roster,
+    township,
 )
 
 app_name = "frontend"
@@ -95,10 +97,22 @@ urlpatterns = [
     path("manage/indicators/", manage.indicator_list, name="indicators"),
     path("manage/indicators/new/", manage.indicator_new, name="indicator_new"),
     path("manage/indicators/<int:indicator_id>/", manage.indicator_edit, name="indicator"),
+    path("manage/indicators/categories/", manage.category_new, name="category_new"),
     path("manage/users/", manage.user_list, name="users"),
     path("manage/roles/", manage.role_list, name="roles"),
     path("manage/roles/<int:assignment_id>/revoke/", manage.role_revoke, name="role_revoke"),
     path("manage/audit/", manage.audit_log, name="audit"),
+    # 乡镇设置 and the grid levels
+    path("manage/settings/", township.township_settings, name="township_settings"),
+    path("manage/settings/levels/<int:level_id>/", township.level_edit, name="level_edit"),
+    # 兑换点 and their operators
+    path("manage/merchants/", merchants.merchant_list, name="merchants"),
+    path("manage/merchants/<int:merchant_id>/", merchants.merchant_detail, name="merchant"),
+    path(
+        "manage/merchants/<int:merchant_id>/operators/<int:user_id>/revoke/",
+        merchants.operator_revoke,
+        name="merchant_operator_revoke",
+    ),
     # 花名册
     path("roster/", roster.roster_page, name="roster"),
     path("roster/template.xlsx", roster.roster_template, name="roster_template"),

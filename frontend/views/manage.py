@@ -1,4 +1,5 @@
-"""乡镇管理: the indicator catalog, accounts and roles, and the audit log (township admin).
+"""乡镇管理: the indicator catalog and its categories, accounts and roles, and the audit log
+(township admin).
 
 The catalog can be read by every account of the township (it says what earns and costs
 points); only the township admin edits it, and each edit is a new version with its
@@ -16,9 +17,16 @@ from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from frontend.forms_manage import AuditFilterForm, IndicatorForm, RoleAssignForm, UserCreateForm
+from frontend.forms_manage import (
+    AuditFilterForm,
+    CategoryForm,
+    IndicatorForm,
+    RoleAssignForm,
+    UserCreateForm,
+)
 from frontend.pages import (
     UNPROCESSABLE,
     actor_of,
@@ -53,22 +61,52 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- the catalog
-@township_page
-def indicator_list(request: HttpRequest) -> HttpResponse:
-    """The catalog by category (every account reads it; the admin edits)."""
+def _catalog(
+    request: HttpRequest, category_form: CategoryForm | None = None, *, status: int = 200
+) -> HttpResponse:
     categories = list(selectors.category_list())
     indicators = list(selectors.indicator_list())
     by_category: dict[int, list[Indicator]] = {}
     for indicator in indicators:
         by_category.setdefault(indicator.category_id, []).append(indicator)
+    can_edit = actor_of(request).is_township_admin
     return render(
         request,
         "frontend/manage/indicators.html",
         {
             "sections": [(c, by_category.get(c.pk, [])) for c in categories],
-            "can_edit": actor_of(request).is_township_admin,
+            "can_edit": can_edit,
+            "category_form": (category_form or CategoryForm()) if can_edit else None,
         },
+        status=status,
     )
+
+
+@township_page
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """The catalog by category (every account reads it; the admin edits)."""
+    return _catalog(request)
+
+
+@require_POST
+@township_page
+def category_new(request: HttpRequest) -> HttpResponse:
+    """A new category of the catalog (积分类别), mapped to one of the four governances."""
+    actor = actor_of(request)
+    if not actor.is_township_admin:
+        return forbidden(request, "只有乡镇管理员可以修改积分指标目录。")
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            category = services.category_create(actor=actor, **form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except ApplicationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"已添加积分类别“{category.name}”，现在可以为它新增指标。")
+            return redirect(f"{reverse('frontend:indicators')}#category-{category.code}")
+    return _catalog(request, form, status=UNPROCESSABLE)
 
 
 def _indicator(indicator_id: int) -> Indicator:
