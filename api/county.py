@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -11,34 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ActorAPIView
-from scoring.models import StandardCategory
+from rewards.rollups import rollup_figures
 from scoring.services import parse_period
 from tenants.errors import NotFound, PermissionDenied
-from tenants.models import TownshipMonthRollup
 from tenants.selectors import counties_for, rollups_for
-
-
-def _figures(rollup: TownshipMonthRollup) -> dict[str, Any]:
-    households = rollup.households or 0
-    return {
-        "month": rollup.period.strftime("%Y-%m"),
-        "households": households,
-        "participating_households": rollup.participating_households,
-        "participation_rate": round(rollup.participating_households / households, 4)
-        if households
-        else 0,
-        "points_total": rollup.points_total,
-        "points_per_household": round(rollup.points_total / households, 2) if households else 0,
-        "category_mix": {
-            category: rollup.points_by_category.get(category, 0)
-            for category in StandardCategory.values
-        },
-        "objections": rollup.objections,
-        "objections_upheld": rollup.objections_upheld,
-        "redemptions": rollup.redemptions,
-        "redemption_beans": rollup.redemption_beans,
-        "beans_credited": rollup.beans_credited,
-    }
 
 
 class CountyCompareView(ActorAPIView):
@@ -95,11 +69,11 @@ class CountyCompareView(ActorAPIView):
                     "name": township.name,
                     "bean_name": township.settings.bean_name,
                     "status": township.status,
-                    "figures": _figures(current) if current else None,
+                    "figures": rollup_figures(current) if current else None,
                     "trend": [
                         {
                             "month": r.period.strftime("%Y-%m"),
-                            "points_per_household": _figures(r)["points_per_household"],
+                            "points_per_household": rollup_figures(r)["points_per_household"],
                         }
                         for r in reversed(series)
                     ],

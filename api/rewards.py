@@ -615,17 +615,6 @@ class PartyReportView(ActorAPIView):
         return download(content, filename=f"party-members-{year}.xlsx", content_type=XLSX)
 
 
-ASSESSMENT_KEYS = [
-    "name",
-    "households",
-    "participating_households",
-    "approved_records",
-    "confirmed_months",
-    "beans",
-    "beans_per_household",
-]
-
-
 class AssessmentView(ActorAPIView):
     permission_classes = [IsAuthenticated]
 
@@ -644,23 +633,12 @@ class AssessmentView(ActorAPIView):
         """Village and micro-grid figures for the year-end assessment of villages and cadres."""
         data = reports.assessment(actor=self.actor, year=year)
         if request.query_params.get("export") == "xlsx":
-            headers = [
-                "层级",
-                "网格",
-                "户数",
-                "参与户数",
-                "通过记录",
-                "认定月份",
-                "积分豆",
-                "户均积分豆",
-            ]
-            rows = [
-                [kind, *(r[k] for k in ASSESSMENT_KEYS)]
-                for kind, key in (("村", "villages"), ("下级网格", "units_below_village"))
-                for r in data[key]
-            ]
             return download(
-                documents.xlsx(title=f"{year}年终考核", headers=headers, rows=rows),
+                documents.xlsx(
+                    title=f"{year}年终考核",
+                    headers=reports.ASSESSMENT_HEADERS,
+                    rows=reports.assessment_rows(data),
+                ),
                 filename=f"assessment-{year}.xlsx",
                 content_type=XLSX,
             )
@@ -775,33 +753,10 @@ class NegativeListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
             )
         rows = reports.eligibility(actor=self.actor, on=on, village=village)
         if request.query_params.get("export") == "xlsx":
-            yes = {True: "可以", False: "不可以"}
-            share = {"full": "全额", "half": "减半", "none": "不享受"}
             content = documents.xlsx(
                 title=f"资格名单{on:%Y%m%d}",
-                headers=[
-                    "户号",
-                    "网格",
-                    "惩戒",
-                    "年度评优",
-                    "季度奖励",
-                    "优惠兑换",
-                    "补贴补助",
-                    "村级事务",
-                ],
-                rows=[
-                    [
-                        r["number"],
-                        r["unit"],
-                        "、".join(r["labels"]),
-                        yes[r["annual_awards"]],
-                        share[r["tier_share"]],
-                        yes[r["preferential_products"]],
-                        yes[r["subsidies"]],
-                        yes[r["village_affairs"]],
-                    ]
-                    for r in rows
-                ],
+                headers=reports.ELIGIBILITY_HEADERS,
+                rows=reports.eligibility_rows(rows),
             )
             return download(content, filename=f"eligibility-{on}.xlsx", content_type=XLSX)
         return Response(rows)

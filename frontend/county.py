@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from rewards.rollups import rollup_figures
 from scoring.models import StandardCategory
 from tenants.models import County, Township, TownshipMonthRollup
 from tenants.selectors import rollups_for
@@ -24,27 +25,8 @@ TREND_MONTHS = 6
 
 
 def figures(rollup: TownshipMonthRollup) -> dict[str, Any]:
-    """One township's month, as api/county.py gives it."""
-    households = rollup.households or 0
-    return {
-        "month": rollup.period.strftime("%Y-%m"),
-        "households": households,
-        "participating_households": rollup.participating_households,
-        "participation_rate": round(rollup.participating_households / households, 4)
-        if households
-        else 0,
-        "points_total": rollup.points_total,
-        "points_per_household": round(rollup.points_total / households, 2) if households else 0,
-        "category_mix": {
-            category: rollup.points_by_category.get(category, 0)
-            for category in StandardCategory.values
-        },
-        "objections": rollup.objections,
-        "objections_upheld": rollup.objections_upheld,
-        "redemptions": rollup.redemptions,
-        "redemption_beans": rollup.redemption_beans,
-        "beans_credited": rollup.beans_credited,
-    }
+    """One township's month, exactly as api/county.py gives it."""
+    return rollup_figures(rollup)
 
 
 @dataclass

@@ -180,3 +180,61 @@ def eligibility(*, actor: Actor, on: date, village: GridUnit | None = None) -> l
         }
         for h in households
     ]
+
+
+# ---------------------------------------------------------------- workbooks, shared by the API and the pages
+ASSESSMENT_KEYS = [
+    "name",
+    "households",
+    "participating_households",
+    "approved_records",
+    "confirmed_months",
+    "beans",
+    "beans_per_household",
+]
+ASSESSMENT_HEADERS = [
+    "层级",
+    "网格",
+    "户数",
+    "参与户数",
+    "通过记录",
+    "认定月份",
+    "积分豆",
+    "户均积分豆",
+]
+ELIGIBILITY_HEADERS = [
+    "户号",
+    "网格",
+    "惩戒",
+    "年度评优",
+    "季度奖励",
+    "优惠兑换",
+    "补贴补助",
+    "村级事务",
+]
+ELIGIBILITY_YES = {True: "可以", False: "不可以"}
+ELIGIBILITY_SHARE = {"full": "全额", "half": "减半", "none": "不享受"}
+
+
+def assessment_rows(data: dict[str, list[dict[str, Any]]]) -> list[list[Any]]:
+    return [
+        [kind, *(row[key] for key in ASSESSMENT_KEYS)]
+        for kind, section in (("村", "villages"), ("下级网格", "units_below_village"))
+        for row in data[section]
+    ]
+
+
+def eligibility_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [
+            r["number"],
+            r["unit"],
+            "、".join(r["labels"]),
+            ELIGIBILITY_YES[r["annual_awards"]],
+            ELIGIBILITY_SHARE[r["tier_share"]],
+            ELIGIBILITY_YES[r["preferential_products"]],
+            ELIGIBILITY_YES[r["subsidies"]],
+            ELIGIBILITY_YES[r["village_affairs"]],
+        ]
+        for r in rows
+    ]

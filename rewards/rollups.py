@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 
 from governance.models import Household
 from rewards.models import MonthCredit, Redemption
-from scoring.models import Month, Objection, PointRecord
+from scoring.models import Month, Objection, PointRecord, StandardCategory
 from scoring.services import next_period
 from tenants.models import Township, TownshipMonthRollup
 
@@ -43,3 +43,27 @@ def township_month_rollup_compute(*, township: Township, month: Month) -> Townsh
         },
     )
     return rollup
+
+
+def rollup_figures(rollup: TownshipMonthRollup) -> dict[str, object]:
+    """A township's month as the county comparison shows it (API and page alike)."""
+    households = rollup.households or 0
+    return {
+        "month": rollup.period.strftime("%Y-%m"),
+        "households": households,
+        "participating_households": rollup.participating_households,
+        "participation_rate": round(rollup.participating_households / households, 4)
+        if households
+        else 0,
+        "points_total": rollup.points_total,
+        "points_per_household": round(rollup.points_total / households, 2) if households else 0,
+        "category_mix": {
+            category: rollup.points_by_category.get(category, 0)
+            for category in StandardCategory.values
+        },
+        "objections": rollup.objections,
+        "objections_upheld": rollup.objections_upheld,
+        "redemptions": rollup.redemptions,
+        "redemption_beans": rollup.redemption_beans,
+        "beans_credited": rollup.beans_credited,
+    }

@@ -10,17 +10,9 @@ from django import template
 from django.forms import BoundField
 from django.utils import timezone
 
+from governance.personal_data import mask_name
+
 register = template.Library()
-
-
-def mask_name(name: str) -> str:
-    """王建明 → 王*明, 王明 → 王*, 欧阳建明 → 欧**明: the public board never shows a full name."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return f"{name[0]}*"
-    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
 
 
 register.filter("mask_name", mask_name)

@@ -39,15 +39,6 @@ from scoring.selectors import month_list
 from scoring.services import township_now
 from tenants.errors import ApplicationError, NotFound, PermissionDenied
 
-ASSESSMENT_KEYS = [
-    "name",
-    "households",
-    "participating_households",
-    "approved_records",
-    "confirmed_months",
-    "beans",
-    "beans_per_household",
-]
 NO_AWARDS_VIEW = "评比结果面向乡镇管理员、乡镇工作领导小组和各级网格负责人。"
 
 
@@ -217,10 +208,7 @@ def assessment(request: HttpRequest, year: int) -> HttpResponse:
     data = reports.assessment(actor=actor, year=year)  # 403 unless the actor sees it all
     bean = bean_name_of(request)
     headers = ["层级", "网格", "户数", "参与户数", "通过记录", "认定月份", bean, f"户均{bean}"]
-    rows = [
-        [kind, *(r[k] for k in ASSESSMENT_KEYS)]
-        for kind, key in (("村", "villages"), ("下级网格", "units_below_village"))
-        for r in data[key]
-    ]
-    content = documents.xlsx(title=f"{year}年终考核", headers=headers, rows=rows)
+    content = documents.xlsx(
+        title=f"{year}年终考核", headers=headers, rows=reports.assessment_rows(data)
+    )
     return download(content, filename=f"年终考核-{year}.xlsx", content_type=XLSX)

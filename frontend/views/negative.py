@@ -165,10 +165,6 @@ def negative_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect("frontend:negative")
 
 
-YES = {True: "可以", False: "不可以"}
-SHARE = {"full": "全额", "half": "减半", "none": "不享受"}
-
-
 @township_page
 def eligibility(request: HttpRequest) -> HttpResponse:
     """Per village: who is restricted on a day, and from what; ``?export=xlsx`` downloads."""
@@ -185,34 +181,20 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         content = documents.xlsx(
             title=f"资格名单{on:%Y%m%d}",
-            headers=[
-                "户号",
-                "网格",
-                "惩戒",
-                "年度评优",
-                "季度奖励",
-                "优惠兑换",
-                "补贴补助",
-                "村级事务",
-            ],
-            rows=[
-                [
-                    r["number"],
-                    r["unit"],
-                    "、".join(r["labels"]),
-                    YES[r["annual_awards"]],
-                    SHARE[r["tier_share"]],
-                    YES[r["preferential_products"]],
-                    YES[r["subsidies"]],
-                    YES[r["village_affairs"]],
-                ]
-                for r in rows
-            ],
+            headers=reports.ELIGIBILITY_HEADERS,
+            rows=reports.eligibility_rows(rows),
         )
         name = f"资格名单-{village.name if village else '全部'}-{on:%Y%m%d}.xlsx"
         return download(content, filename=name, content_type=XLSX)
     return render(
         request,
         "frontend/negative/eligibility.html",
-        {"form": form, "rows": rows, "on": on, "village": village, "yes": YES, "share": SHARE},
+        {
+            "form": form,
+            "rows": rows,
+            "on": on,
+            "village": village,
+            "yes": reports.ELIGIBILITY_YES,
+            "share": reports.ELIGIBILITY_SHARE,
+        },
     )
