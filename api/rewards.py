@@ -579,22 +579,9 @@ class CertificateView(ActorAPIView):
     @extend_schema(tags=["awards"], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, year: int, household_id: int) -> HttpResponse:
         """The honour certificate (荣誉证书) of a commended household, as a PDF."""
-        household = grid.household_get_for(actor=self.actor, household_id=household_id)
-        award = (
-            AnnualAward.objects.filter(year=year, household=household)
-            .select_related("village")
-            .first()
-        )
-        if award is None:
-            raise NotFound("该户没有本年度的评优记录。", code="award_not_found")
-        content = documents.certificate_pdf(
-            township=request.township,  # type: ignore[attr-defined]
-            household=household,
-            year=year,
-            beans=award.beans,
-            rank=award.rank,
-            village=award.village.name,
-        )
+        award = selectors.award_get_for(actor=self.actor, year=year, household_id=household_id)
+        household = award.household
+        content = documents.award_certificate_pdf(township=request.township, award=award)  # type: ignore[attr-defined]
         return download(
             content,
             filename=f"certificate-{year}-{household.number}.pdf",

@@ -107,3 +107,15 @@ def xlsx(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def award_certificate_pdf(*, township: Township, award: Any) -> bytes:
+    """The certificate of an AnnualAward (its household, rank, beans and village)."""
+    return certificate_pdf(
+        township=township,
+        household=award.household,
+        year=award.year,
+        beans=award.beans,
+        rank=award.rank,
+        village=award.village.name,
+    )

@@ -157,3 +157,11 @@ def negative_list_for(*, actor: Actor) -> QuerySet[NegativeListEntry]:
         .select_related("household", "household__unit", "created_by", "removed_by")
         .order_by("-starts_on", "-id")
     )
+
+
+def award_get_for(*, actor: Actor, year: int, household_id: int) -> AnnualAward:
+    """A household's award of the year, if the actor can see the household (else 404)."""
+    award = award_list_for(actor=actor, year=year).filter(household_id=household_id).first()
+    if award is None:
+        raise NotFound("该户没有本年度的评优记录。", code="award_not_found")
+    return award

@@ -173,17 +173,8 @@ def certificate(request: HttpRequest, year: int, household_id: int) -> HttpRespo
     """The honour certificate (荣誉证书) of a commended household, as a PDF."""
     actor = actor_of(request)
     household = household_get_for(actor=actor, household_id=household_id)
-    award = selectors.award_list_for(actor=actor, year=year).filter(household=household).first()
-    if award is None:
-        raise NotFound("该户没有本年度的评优记录。", code="award_not_found")
-    content = documents.certificate_pdf(
-        township=township_of(request),
-        household=household,
-        year=year,
-        beans=award.beans,
-        rank=award.rank,
-        village=award.village.name,
-    )
+    award = selectors.award_get_for(actor=actor, year=year, household_id=household.pk)
+    content = documents.award_certificate_pdf(township=township_of(request), award=award)
     return download(
         content, filename=f"荣誉证书-{year}-{household.number}.pdf", content_type="application/pdf"
     )
